@@ -1,0 +1,106 @@
+/* api.h — the handler interface that http/ adapts libmicrohttpd to (DESIGN.md: api/ never
+ * includes http/). A request struct goes in, a response struct comes out; the route table
+ * is data (STYLE.md 4): one row per (method, path pattern, handler, permission).
+ *
+ * Ownership: everything in struct api_request is borrowed from the HTTP layer for the call.
+ * The response's body (json) and raw bytes are owned by the response and freed by
+ * api_response_free. */
+#ifndef SHOUHOU_API_H
+#define SHOUHOU_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/status.h"
+#include "../domain/app.h"
+#include "../domain/actor.h"
+
+#define API_MAX_QUERY_ARGS 32
+#define API_MAX_PATH_PARAMS 4
+
+struct api_kv {
+  const char *key;
+  const char *value; /* NULL when the parameter had no '=' */
+};
+
+enum api_lang { API_LANG_ZH = 0, API_LANG_EN = 1 };
+
+struct api_request {
+  struct app *app;
+  const char *method;
+  const char *path;
+  const char *route_pattern; /* the matched pattern, for logs and metrics */
+  struct api_kv query[API_MAX_QUERY_ARGS];
+  int nquery;
+  bool query_overflow; /* more than API_MAX_QUERY_ARGS arguments were sent */
+  const char *path_params[API_MAX_PATH_PARAMS];
+  int npath_params;
+  const char *body; /* NUL-terminated copy of the body, "" if none */
+  size_t body_len;
+  const char *content_type;
+  const char *cookie_session;  /* value of the shouhou_session cookie, NULL if none */
+  const char *authorization;   /* Authorization header, NULL if none */
+  const char *csrf_token;      /* X-CSRF-Token header, NULL if none */
+  const char *idempotency_key; /* Idempotency-Key header, NULL if none */
+  const char *remote_address;  /* the peer's address as text */
+  bool loopback;               /* the peer is on 127.0.0.0/8 or ::1 */
+  bool tls;
+  enum api_lang lang;
+  struct actor actor; /* filled by api_authenticate for non-public routes */
+  bool authenticated;
+};
+
+struct api_response {
+  int status;
+  json_t *json; /* body as JSON, or NULL */
+  char *raw;    /* body as bytes (when json is NULL), owned */
+  size_t raw_len;
+  const char *content_type; /* for raw bodies; static string */
+  char set_cookie[512];     /* a Set-Cookie header value, "" if none */
+  char allow[64];           /* an Allow header value (405), "" if none */
+  int retry_after;          /* seconds for Retry-After, 0 if none */
+  char user[72];            /* who made the request, for the access log */
+};
+
+typedef void (*api_handler)(struct api_request *req, struct api_response *resp);
+
+/* Permissions of routes: "public" routes skip authentication; others name an action of the
+ * role matrix (rules/permissions.h). */
+struct api_route {
+  const char *method;
+  const char *pattern; /* "/api/v1/customers/{id}" */
+  api_handler handler;
+  const char *action; /* "public", or an action name such as "customer:read" */
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_route_count;
+
+/* Runs a matched route: authentication, CSRF, permission, then the handler. Always fills
+ * resp (status and body). */
+void api_handle(const struct api_route *route, struct api_request *req, struct api_response *resp);
+
+/* Fills resp with the error shape {"error":{"code","message","field"}} and its status. */
+void api_error(struct api_request *req, struct api_response *resp, const struct sh_error *err);
+/* Shorthand for an error without a prepared struct sh_error. */
+void api_fail(struct api_request *req, struct api_response *resp, enum sh_status status,
+              const char *code, const char *field);
+
+/* Sets a JSON body (takes ownership of body, also on failure) and the status. */
+void api_reply(struct api_response *resp, int status, json_t *body);
+
+/* Frees what the response owns. */
+void api_response_free(struct api_response *resp);
+
+/* The value of query parameter key, NULL if absent. */
+const char *api_query(const struct api_request *req, const char *key);
+
+/* Parses path parameter i as an id (1..2^53-1). False if it is not one. */
+bool api_path_id(const struct api_request *req, int i, int64_t *id);
+
+/* Records a finished request for /metrics. */
+void api_metrics_observe(const char *route_pattern, int status, int64_t duration_usec);
+
+#endif

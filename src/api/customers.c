@@ -1,0 +1,480 @@
+/* customers.c — /api/v1/customers: the customer archive over HTTP (SPEC A1, A2).
+ * Decodes bodies into struct customer (every error names its field), calls domain/customer,
+ * encodes the result. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/jsonx.h"
+#include "../base/limits.h"
+#include "../base/mem.h"
+#include "../base/utf8.h"
+#include "../domain/audit.h"
+#include "../domain/customer.h"
+#include "../rules/region.h"
+#include "handlers.h"
+#include "list.h"
+
+/* The body of POST and PATCH. Fields 0..11 are in the order of enum customer_field. */
+struct customer_body {
+  char *name, *kind, *region_code, *address, *phone, *responsible_person, *customer_group;
+  json_t *product_types;
+  bool key_customer;
+  char *note;
+  json_t *contacts, *addresses;
+  int64_t version;
+};
+
+#define F(name, type, flags, min, max)                                                             \
+  { #name, type, flags, min, max, offsetof(struct customer_body, name) }
+static const struct jfield customer_fields[] = {
+    F(name, JF_STRING, JF_REQUIRED, 1, 100),
+    F(kind, JF_STRING, JF_REQUIRED, 1, 32),
+    F(region_code, JF_STRING, JF_REQUIRED, 6, 6),
+    F(address, JF_STRING, JF_NULLABLE, 0, 200),
+    F(phone, JF_STRING, JF_NULLABLE, 0, 40),
+    F(responsible_person, JF_STRING, JF_NULLABLE, 0, 50),
+    F(customer_group, JF_STRING, JF_NULLABLE, 0, 32),
+    F(product_types, JF_JSON, JF_NULLABLE, 0, 0),
+    F(key_customer, JF_BOOL, 0, 0, 0),
+    F(note, JF_STRING, JF_NULLABLE, 0, 500),
+    F(contacts, JF_JSON, JF_NULLABLE, 0, 0),
+    F(addresses, JF_JSON, JF_NULLABLE, 0, 0),
+    F(version, JF_INT, JF_REQUIRED, 1, INT64_MAX),
+};
+#undef F
+#define NFIELDS (sizeof customer_fields / sizeof *customer_fields)
+_Static_assert(NFIELDS == CUSTOMER_FIELD_COUNT + 1, "one body field per customer field");
+
+struct contact_body {
+  char *name, *phone, *title, *email;
+  bool is_primary;
+};
+#define F(name, type, flags, min, max)                                                             \
+  { #name, type, flags, min, max, offsetof(struct contact_body, name) }
+static const struct jfield contact_fields[] = {
+    F(name, JF_STRING, JF_REQUIRED, 1, 50),  F(phone, JF_STRING, JF_NULLABLE, 0, 40),
+    F(title, JF_STRING, JF_NULLABLE, 0, 50), F(email, JF_STRING, JF_NULLABLE, 0, 100),
+    F(is_primary, JF_BOOL, 0, 0, 0),
+};
+#undef F
+
+struct address_body {
+  char *label, *region_code, *detail;
+  bool is_default;
+};
+#define F(name, type, flags, min, max)                                                             \
+  { #name, type, flags, min, max, offsetof(struct address_body, name) }
+static const struct jfield address_fields[] = {
+    F(label, JF_STRING, JF_NULLABLE, 0, 50),
+    F(region_code, JF_STRING, JF_REQUIRED, 6, 6),
+    F(detail, JF_STRING, JF_REQUIRED, 1, 200),
+    F(is_default, JF_BOOL, 0, 0, 0),
+};
+#undef F
+
+static bool identifier(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > 32)
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+      return false;
+  return true;
+}
+
+/* Moves the decoded body into c (strings are taken, not copied). */
+static enum sh_status body_to_customer(struct customer_body *b, struct customer *c,
+                                       struct sh_error *err) {
+  char field[48];
+  c->name = b->name;
+  c->kind = b->kind;
+  c->region_code = b->region_code;
+  c->address = b->address;
+  c->phone = b->phone;
+  c->responsible_person = b->responsible_person;
+  c->customer_group = b->customer_group;
+  c->note = b->note;
+  c->key_customer = b->key_customer;
+  b->name = b->kind = b->region_code = b->address = b->phone = b->responsible_person =
+      b->customer_group = b->note = NULL;
+  /* product_types: distinct dictionary identifiers */
+  if (b->product_types) {
+    if (!json_is_array(b->product_types) || json_array_size(b->product_types) > 20)
+      return sh_fail(err, SH_ERR_INVALID, "too_many_items", "product_types", NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->product_types, i, v) {
+      snprintf(field, sizeof field, "product_types[%zu]", i);
+      if (!json_is_string(v))
+        return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", field, "string");
+      if (!identifier(json_string_value(v)))
+        return sh_fail(err, SH_ERR_INVALID, "invalid_choice", field, NULL);
+      for (size_t k = 0; k < i; k++)
+        if (json_equal(v, json_array_get(b->product_types, k)))
+          return sh_fail(err, SH_ERR_INVALID, "duplicate", field, NULL);
+    }
+    c->product_types = jsonx_dump(b->product_types);
+  } else {
+    c->product_types = sh_strdup("[]");
+  }
+  if (!c->product_types)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  if (b->contacts) {
+    if (!json_is_array(b->contacts))
+      return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", "contacts", "array");
+    if (json_array_size(b->contacts) > SH_MAX_CONTACTS)
+      return sh_fail(err, SH_ERR_INVALID, "too_many_items", "contacts", NULL);
+    c->contacts = sh_calloc(json_array_size(b->contacts), sizeof *c->contacts);
+    if (!c->contacts)
+      return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->contacts, i, v) {
+      struct contact_body k = {0};
+      snprintf(field, sizeof field, "contacts[%zu].", i);
+      enum sh_status rc = jsonx_decode(v, contact_fields, 5, &k, NULL, field, err);
+      if (rc != SH_OK)
+        return rc;
+      c->contacts[i] = (struct customer_contact){.name = k.name,
+                                                 .phone = k.phone,
+                                                 .title = k.title,
+                                                 .email = k.email,
+                                                 .is_primary = k.is_primary};
+      c->ncontacts++;
+    }
+  }
+  if (b->addresses) {
+    if (!json_is_array(b->addresses))
+      return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", "addresses", "array");
+    if (json_array_size(b->addresses) > SH_MAX_ADDRESSES)
+      return sh_fail(err, SH_ERR_INVALID, "too_many_items", "addresses", NULL);
+    c->addresses = sh_calloc(json_array_size(b->addresses), sizeof *c->addresses);
+    if (!c->addresses)
+      return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->addresses, i, v) {
+      struct address_body a = {0};
+      snprintf(field, sizeof field, "addresses[%zu].", i);
+      enum sh_status rc = jsonx_decode(v, address_fields, 4, &a, NULL, field, err);
+      if (rc != SH_OK)
+        return rc;
+      c->addresses[i] = (struct customer_address){.label = a.label,
+                                                  .region_code = a.region_code,
+                                                  .detail = a.detail,
+                                                  .is_default = a.is_default};
+      c->naddresses++;
+    }
+  }
+  return SH_OK;
+}
+
+/* The customer's struct members only (the caller's struct is on its stack). */
+static void customer_clear(struct customer *c) {
+  struct customer *heap = sh_calloc(1, sizeof *heap);
+  if (heap) {
+    *heap = *c;
+    customer_free(heap);
+  }
+  memset(c, 0, sizeof *c);
+}
+
+static json_t *customer_json(struct api_request *req, const struct customer *c) {
+  json_t *o = customer_fields_json(c);
+  if (!o)
+    return NULL;
+  int tz = req->app->tz_offset_minutes;
+  jsonx_set_int(o, "id", c->id);
+  jsonx_set_int(o, "version", c->version);
+  jsonx_set_str(o, "region_name", c->region_name);
+  jsonx_set_time(o, "created_at", c->created_at, tz);
+  jsonx_set_time(o, "updated_at", c->updated_at, tz);
+  return o;
+}
+
+/* Decodes the body; present gets the fields given (NULL: creation, all required). */
+static bool decode_body(struct api_request *req, struct api_response *resp, struct customer_body *b,
+                        uint64_t *present) {
+  json_t *root = NULL;
+  struct sh_error err;
+  enum sh_status rc = jsonx_parse(req->body, req->body_len, &root, &err);
+  if (rc == SH_OK) {
+    /* On creation there is no version to carry: decode without the last field. */
+    rc = jsonx_decode(root, customer_fields, present ? NFIELDS : NFIELDS - 1, b, present, NULL,
+                      &err);
+    if (rc == SH_OK && present && !(*present & ((uint64_t)1 << CUSTOMER_FIELD_COUNT)))
+      rc = sh_fail(&err, SH_ERR_INVALID, "field_required", "version", NULL);
+  }
+  json_decref(root);
+  if (rc != SH_OK) {
+    api_error(req, resp, &err);
+    return false;
+  }
+  return true;
+}
+
+void api_customers_create(struct api_request *req, struct api_response *resp) {
+  struct customer_body b = {0};
+  struct customer in = {0}, *out = NULL;
+  struct sh_error err;
+  bool replayed = false;
+  if (!api_query_check(req, resp, NULL) || !decode_body(req, resp, &b, NULL))
+    return;
+  enum sh_status rc = body_to_customer(&b, &in, &err);
+  if (rc == SH_OK)
+    rc = customer_create(req->app, &req->actor, &in, req->idempotency_key, &out, &replayed, &err);
+  if (rc == SH_OK)
+    api_reply(resp, replayed ? 200 : 201, customer_json(req, out));
+  else
+    api_error(req, resp, &err);
+  customer_free(out);
+  customer_clear(&in);
+  jsonx_free(customer_fields, NFIELDS, &b);
+}
+
+void api_customers_get(struct api_request *req, struct api_response *resp) {
+  int64_t id;
+  struct customer *c = NULL;
+  struct sh_error err;
+  if (!api_query_check(req, resp, NULL))
+    return;
+  if (!api_path_id(req, 0, &id)) {
+    api_fail(req, resp, SH_ERR_NOT_FOUND, "not_found", NULL);
+    return;
+  }
+  if (customer_get(req->app, &req->actor, id, &c, &err) == SH_OK)
+    api_reply(resp, 200, customer_json(req, c));
+  else
+    api_error(req, resp, &err);
+  customer_free(c);
+}
+
+void api_customers_update(struct api_request *req, struct api_response *resp) {
+  struct customer_body b = {0};
+  struct customer in = {0}, *out = NULL;
+  struct sh_error err;
+  uint64_t present = 0;
+  int64_t id;
+  if (!api_query_check(req, resp, NULL))
+    return;
+  if (!api_path_id(req, 0, &id)) {
+    api_fail(req, resp, SH_ERR_NOT_FOUND, "not_found", NULL);
+    return;
+  }
+  if (!decode_body(req, resp, &b, &present))
+    return;
+  enum sh_status rc = body_to_customer(&b, &in, &err);
+  if (rc == SH_OK)
+    rc = customer_update(req->app, &req->actor, id, b.version, &in,
+                         present & ~((uint64_t)1 << CUSTOMER_FIELD_COUNT), &out, &err);
+  if (rc == SH_OK)
+    api_reply(resp, 200, customer_json(req, out));
+  else
+    api_error(req, resp, &err);
+  customer_free(out);
+  customer_clear(&in);
+  jsonx_free(customer_fields, NFIELDS, &b);
+}
+
+void api_customers_delete(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"version", NULL};
+  int64_t id, version;
+  struct sh_error err;
+  if (!api_query_check(req, resp, allowed))
+    return;
+  if (!api_path_id(req, 0, &id)) {
+    api_fail(req, resp, SH_ERR_NOT_FOUND, "not_found", NULL);
+    return;
+  }
+  const char *v = api_query(req, "version");
+  if (!v) {
+    api_fail(req, resp, SH_ERR_INVALID, "field_required", "version");
+    return;
+  }
+  if (!api_parse_int(v, 1, INT64_MAX / 2, &version)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "version");
+    return;
+  }
+  if (customer_delete(req->app, &req->actor, id, version, &err) == SH_OK)
+    api_reply(resp, 204, NULL);
+  else
+    api_error(req, resp, &err);
+}
+
+static const char *const sort_keys[] = {"id",         "name",      "created_at",
+                                        "updated_at", "relevance", NULL};
+_Static_assert(CUSTOMER_SORT_ID == 0 && CUSTOMER_SORT_NAME == 1 && CUSTOMER_SORT_CREATED == 2 &&
+                   CUSTOMER_SORT_UPDATED == 3 && CUSTOMER_SORT_RELEVANCE == 4,
+               "sort keys follow enum customer_sort");
+
+/* Reads the filter parameters into f; q is folded into *folded (caller frees). */
+static bool read_filter(struct api_request *req, struct api_response *resp,
+                        struct customer_filter *f, char **folded, char prefix[8]) {
+  const char *q = api_query(req, "q"), *region = api_query(req, "region_code");
+  const char *group = api_query(req, "customer_group"), *product = api_query(req, "product_type");
+  const char *key = api_query(req, "key_customer");
+  f->key_customer = -1;
+  if (q) {
+    if (strlen(q) > SH_MAX_SEARCH_BYTES) {
+      api_fail(req, resp, SH_ERR_INVALID, "field_length", "q");
+      return false;
+    }
+    struct buf b;
+    buf_init(&b, 4 * SH_MAX_SEARCH_BYTES);
+    utf8_fold(&b, q);
+    /* Spaces around the query are not part of what the user looks for. */
+    char *s = buf_detach(&b), *start = s;
+    while (*start == ' ')
+      start++;
+    size_t n = strlen(start);
+    while (n && start[n - 1] == ' ')
+      start[--n] = '\0';
+    memmove(s, start, n + 1);
+    *folded = s;
+    f->q = *s ? s : NULL;
+  }
+  if (region) {
+    if (!region_code_valid(region)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "region_code");
+      return false;
+    }
+    region_prefix(region, prefix);
+    f->region_prefix = prefix;
+  }
+  if (group) {
+    if (!identifier(group)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "customer_group");
+      return false;
+    }
+    f->customer_group = group;
+  }
+  if (product) {
+    if (!identifier(product)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "product_type");
+      return false;
+    }
+    f->product_type = product;
+  }
+  if (key) {
+    if (strcmp(key, "true") == 0 || strcmp(key, "1") == 0)
+      f->key_customer = 1;
+    else if (strcmp(key, "false") == 0 || strcmp(key, "0") == 0)
+      f->key_customer = 0;
+    else {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "key_customer");
+      return false;
+    }
+  }
+  return true;
+}
+
+static json_t *sort_value(const struct customer *c, int64_t rank, enum customer_sort sort) {
+  switch (sort) {
+  case CUSTOMER_SORT_NAME:
+    return json_string(c->name);
+  case CUSTOMER_SORT_CREATED:
+    return json_integer(c->created_at);
+  case CUSTOMER_SORT_UPDATED:
+    return json_integer(c->updated_at);
+  case CUSTOMER_SORT_RELEVANCE:
+    return json_integer(rank);
+  default:
+    return json_integer(c->id);
+  }
+}
+
+void api_customers_list(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {
+      "q", "region_code", "customer_group", "product_type", "key_customer", NULL};
+  struct list_params lp;
+  struct customer_filter f = {0};
+  struct customer **list = NULL;
+  int64_t *ranks = NULL, total = 0;
+  size_t count = 0;
+  char *folded = NULL, *next = NULL, prefix[8];
+  struct sh_error err;
+  bool searching = false;
+  if (!api_list_params(req, resp, allowed, sort_keys, CUSTOMER_SORT_CREATED, true, &lp))
+    return;
+  if (!read_filter(req, resp, &f, &folded, prefix))
+    goto out;
+  searching = f.q != NULL;
+  if (!api_query(req, "sort") && searching) {
+    lp.sort = CUSTOMER_SORT_RELEVANCE;
+    lp.descending = false;
+  }
+  if (lp.sort == CUSTOMER_SORT_RELEVANCE && !searching) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
+    goto out;
+  }
+  f.sort = (enum customer_sort)lp.sort;
+  f.descending = lp.descending;
+  f.keyset = lp.keyset;
+  f.limit = lp.keyset ? lp.page_size + 1 : lp.page_size;
+  f.offset = (lp.page - 1) * lp.page_size;
+  if (lp.cursor) {
+    json_t *v = json_object_get(lp.cursor, "v");
+    f.after_id = json_integer_value(json_object_get(lp.cursor, "i"));
+    if (f.sort == CUSTOMER_SORT_NAME ? !json_is_string(v) : !json_is_integer(v)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_cursor", "cursor");
+      goto out;
+    }
+    f.after_text = json_string_value(v);
+    f.after_int = json_integer_value(v);
+  } else if (lp.keyset) {
+    /* The first keyset page: start before every row in sort order. */
+    bool desc = f.descending && f.sort != CUSTOMER_SORT_RELEVANCE;
+    f.after_id = desc ? INT64_MAX : 0;
+    f.after_int = desc ? INT64_MAX : -1;
+    f.after_text = desc ? "\xf4\x8f\xbf\xbf" : "";
+  }
+  if (customer_list(req->app, &req->actor, &f, &list, &ranks, &count, &total, &err) != SH_OK) {
+    api_error(req, resp, &err);
+    goto out;
+  }
+  json_t *items = json_array();
+  size_t shown = lp.keyset && count > (size_t)lp.page_size ? (size_t)lp.page_size : count;
+  for (size_t i = 0; i < shown; i++)
+    json_array_append_new(items, customer_json(req, list[i]));
+  if (shown < count)
+    next =
+        api_cursor_encode(sort_keys[f.sort], sort_value(list[shown - 1], ranks[shown - 1], f.sort),
+                          list[shown - 1]->id);
+  api_reply(resp, 200, api_list_body(items, total, next));
+out:
+  customer_list_free(list, count);
+  free(ranks);
+  free(folded);
+  free(next);
+  api_list_params_free(&lp);
+}
+
+void api_customers_history(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"before_id", "page_size", NULL};
+  int64_t id, before = 0, size = 50, total = 0;
+  struct audit_record *list = NULL;
+  size_t count = 0;
+  struct sh_error err;
+  if (!api_query_check(req, resp, allowed))
+    return;
+  if (!api_path_id(req, 0, &id)) {
+    api_fail(req, resp, SH_ERR_NOT_FOUND, "not_found", NULL);
+    return;
+  }
+  const char *b = api_query(req, "before_id"), *s = api_query(req, "page_size");
+  if ((b && !api_parse_int(b, 1, INT64_MAX / 2, &before)) ||
+      (s && !api_parse_int(s, 1, SH_MAX_PAGE_SIZE, &size))) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", b ? "before_id" : "page_size");
+    return;
+  }
+  if (customer_history(req->app, &req->actor, id, before, size, &list, &count, &total, &err) !=
+      SH_OK) {
+    api_error(req, resp, &err);
+    return;
+  }
+  api_reply(resp, 200, api_audit_items(req, list, count, total, (int64_t)count == size));
+  audit_records_free(list, count);
+}

@@ -1,0 +1,39 @@
+/* handlers.h — every handler of the route table (routes.c), api_<resource>_<verb>. */
+#ifndef SHOUHOU_API_HANDLERS_H
+#define SHOUHOU_API_HANDLERS_H
+
+#include "../store/audit.h"
+#include "api.h"
+
+void api_health_get(struct api_request *req, struct api_response *resp);
+void api_metrics_get(struct api_request *req, struct api_response *resp);
+
+void api_auth_login(struct api_request *req, struct api_response *resp);
+void api_auth_logout(struct api_request *req, struct api_response *resp);
+void api_auth_me(struct api_request *req, struct api_response *resp);
+
+void api_customers_list(struct api_request *req, struct api_response *resp);
+void api_customers_create(struct api_request *req, struct api_response *resp);
+void api_customers_get(struct api_request *req, struct api_response *resp);
+void api_customers_update(struct api_request *req, struct api_response *resp);
+void api_customers_delete(struct api_request *req, struct api_response *resp);
+void api_customers_history(struct api_request *req, struct api_response *resp);
+
+void api_regions_list(struct api_request *req, struct api_response *resp);
+void api_dictionaries_get(struct api_request *req, struct api_response *resp);
+
+void api_users_list(struct api_request *req, struct api_response *resp);
+void api_users_create(struct api_request *req, struct api_response *resp);
+void api_users_get(struct api_request *req, struct api_response *resp);
+void api_users_update(struct api_request *req, struct api_response *resp);
+
+void api_settings_list(struct api_request *req, struct api_response *resp);
+void api_settings_update(struct api_request *req, struct api_response *resp);
+
+void api_audit_list(struct api_request *req, struct api_response *resp);
+
+/* Audit rows as a list body; next_cursor is the last id when more may follow. */
+json_t *api_audit_items(struct api_request *req, const struct audit_record *list, size_t count,
+                        int64_t total, bool more);
+
+#endif

@@ -1,0 +1,105 @@
+/* messages.c — error messages in zh-CN and en. "%s" stands for the field (or, where the
+ * code concerns no field, the detail). Wording follows UI.md 7 (XX不能为空 …). */
+#include "messages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct message {
+  const char *code;
+  const char *zh;
+  const char *en;
+};
+
+static const struct message messages[] = {
+    {"invalid_json", "请求内容不是有效的 JSON(%s)", "The body is not valid JSON (%s)"},
+    {"invalid_utf8", "内容含有无效的 UTF-8 字符: %s", "Invalid UTF-8 in %s"},
+    {"duplicate_key", "字段重复: %s", "Duplicate key: %s"},
+    {"body_not_object", "请求内容必须是 JSON 对象", "The body must be a JSON object"},
+    {"unknown_field", "不支持的字段: %s", "Unknown field: %s"},
+    {"wrong_type", "字段类型错误: %s", "Wrong type for %s"},
+    {"field_required", "%s不能为空", "%s is required"},
+    {"field_length", "%s长度超出允许范围", "%s has a length outside the allowed range"},
+    {"out_of_range", "%s超出允许范围", "%s is out of range"},
+    {"invalid_date", "%s不是有效日期(YYYY-MM-DD)", "%s is not a valid date (YYYY-MM-DD)"},
+    {"invalid_phone", "请输入正确的电话号码: %s", "Enter a valid phone number: %s"},
+    {"invalid_email", "请输入正确的邮箱地址: %s", "Enter a valid e-mail address: %s"},
+    {"invalid_region", "地区编码无效: %s", "Invalid region code: %s"},
+    {"unknown_region", "地区编码不存在: %s", "Unknown region code: %s"},
+    {"region_not_granted", "您没有该地区的权限: %s", "That region is outside your regions: %s"},
+    {"invalid_choice", "%s的取值不在字典中", "%s is not a value of its dictionary"},
+    {"too_many_items", "%s条目过多", "Too many items in %s"},
+    {"more_than_one_primary", "只能有一个主要联系人", "Only one contact may be primary"},
+    {"more_than_one_default", "只能有一个默认地址", "Only one address may be the default"},
+    {"invalid_username", "用户名须为2到64位字母、数字或 _ . -",
+     "A username is 2 to 64 letters, digits, _ . or -"},
+    {"invalid_role", "角色无效: %s", "Invalid role: %s"},
+    {"field_readonly", "%s不可修改", "%s cannot be changed"},
+    {"unknown_customer", "客户不存在: %s", "No such customer: %s"},
+    {"unknown_parameter", "不支持的查询参数: %s", "Unknown query parameter: %s"},
+    {"duplicate_parameter", "查询参数重复: %s", "Repeated query parameter: %s"},
+    {"invalid_parameter", "查询参数无效: %s", "Invalid query parameter: %s"},
+    {"invalid_cursor", "分页游标无效", "Invalid cursor"},
+    {"page_window_exceeded", "结果太多, 请缩小查询范围(最多10000条)",
+     "Too far into the results: narrow the filter (10 000 rows at most)"},
+    {"invalid_credentials", "用户名或密码错误", "Wrong username or password"},
+    {"too_many_attempts", "登录失败次数过多, 请稍后再试", "Too many failed attempts: try later"},
+    {"unauthenticated", "请先登录", "Please sign in"},
+    {"session_expired", "登录状态已过期, 请重新登录", "Your session expired: please sign in again"},
+    {"invalid_token", "访问令牌无效或已撤销", "The API token is invalid or revoked"},
+    {"csrf_failed", "请求缺少有效的 CSRF 令牌", "Missing or wrong CSRF token"},
+    {"forbidden", "当前操作没有权限", "You are not allowed to do that"},
+    {"not_found", "访问资源不存在", "Not found"},
+    {"method_not_allowed", "不支持该请求方法", "Method not allowed"},
+    {"stale_version", "数据已被他人修改, 请重新加载", "Someone else changed this: reload it"},
+    {"duplicate", "%s已存在", "%s already exists"},
+    {"constraint", "数据不满足约束条件", "The data breaks a constraint"},
+    {"idempotency_key_reused", "幂等键已用于其他请求", "That Idempotency-Key was used elsewhere"},
+    {"too_large", "请求内容过大", "The request is too large"},
+    {"unsupported_media_type", "请求内容须为 application/json",
+     "The body must be application/json"},
+    {"setting_unset", "系统设置 %s 尚未配置, 请联系管理员",
+     "The setting %s has no value yet: ask an administrator"},
+    {"invalid_setting_value", "设置值无效(允许: %s)", "Invalid setting value (allowed: %s)"},
+    {"database_unavailable", "数据库暂时不可用, 请稍后再试",
+     "The database is unavailable: try again"},
+    {"database_busy", "系统繁忙, 请稍后再试", "The server is busy: try again"},
+    {"disk_full", "磁盘空间已满, 无法保存", "The disk is full: nothing was saved"},
+    {"commit_failed", "保存失败, 请重试", "Saving failed: try again"},
+    {"transaction_aborted", "保存失败, 请重试", "Saving failed: try again"},
+    {"database_error", "数据库错误, 请稍后再试", "Database error: try again"},
+    {"shutting_down", "服务正在停止", "The server is shutting down"},
+    {"internal", "服务器内部错误", "Internal server error"},
+    {"out_of_memory", "服务器内部错误", "Internal server error"},
+    {"bad_request", "请求格式错误", "Bad request"},
+};
+
+static const struct message *find(const char *code) {
+  for (size_t i = 0; i < sizeof messages / sizeof *messages; i++)
+    if (strcmp(messages[i].code, code) == 0)
+      return &messages[i];
+  return NULL;
+}
+
+const char *api_message_code(size_t i) {
+  return i < sizeof messages / sizeof *messages ? messages[i].code : NULL;
+}
+
+void api_message(enum api_lang lang, const struct sh_error *err, char *out, size_t n) {
+  const struct message *m = find(err->code);
+  if (!m)
+    m = find(sh_strerror(err->status));
+  if (!m)
+    m = find("internal");
+  const char *fmt = lang == API_LANG_EN ? m->en : m->zh;
+  const char *arg = err->field[0] ? err->field : err->detail;
+  if (strcmp(err->code, "invalid_json") == 0 || strcmp(err->code, "invalid_setting_value") == 0)
+    arg = err->detail;
+  if (strstr(fmt, "%s")) {
+    /* The format comes from the table above, never from input. */
+    const char *hole = strstr(fmt, "%s");
+    snprintf(out, n, "%.*s%s%s", (int)(hole - fmt), fmt, arg, hole + 2);
+  } else {
+    snprintf(out, n, "%s", fmt);
+  }
+}

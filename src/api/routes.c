@@ -1,0 +1,30 @@
+/* routes.c — the route table (STYLE.md 4): method, path pattern, handler, action. The
+ * action is "public" or a row of the role × action matrix (rules/roles.c). A test holds this
+ * table against docs/openapi.yaml and against the role matrix of the API suite
+ * (`shouhou routes` prints it). */
+#include "handlers.h"
+
+const struct api_route api_routes[] = {
+    {"GET", "/api/v1/health", api_health_get, "public"},
+    {"GET", "/metrics", api_metrics_get, "public"},
+    {"POST", "/api/v1/auth/login", api_auth_login, "public"},
+    {"POST", "/api/v1/auth/logout", api_auth_logout, "self"},
+    {"GET", "/api/v1/auth/me", api_auth_me, "self"},
+    {"GET", "/api/v1/customers", api_customers_list, "customer:read"},
+    {"POST", "/api/v1/customers", api_customers_create, "customer:write"},
+    {"GET", "/api/v1/customers/{id}", api_customers_get, "customer:read"},
+    {"PATCH", "/api/v1/customers/{id}", api_customers_update, "customer:write"},
+    {"DELETE", "/api/v1/customers/{id}", api_customers_delete, "customer:delete"},
+    {"GET", "/api/v1/customers/{id}/history", api_customers_history, "customer:read"},
+    {"GET", "/api/v1/regions", api_regions_list, "reference:read"},
+    {"GET", "/api/v1/dictionaries", api_dictionaries_get, "reference:read"},
+    {"GET", "/api/v1/users", api_users_list, "user:read"},
+    {"POST", "/api/v1/users", api_users_create, "user:write"},
+    {"GET", "/api/v1/users/{id}", api_users_get, "user:read"},
+    {"PATCH", "/api/v1/users/{id}", api_users_update, "user:write"},
+    {"GET", "/api/v1/settings", api_settings_list, "setting:read"},
+    {"PUT", "/api/v1/settings/{key}", api_settings_update, "setting:write"},
+    {"GET", "/api/v1/audit", api_audit_list, "audit:read"},
+};
+
+const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

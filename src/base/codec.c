@@ -1,0 +1,33 @@
+/* codec.c — base64url via libsodium. */
+#include "codec.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "mem.h"
+
+char *base64url_encode(const void *data, size_t n) {
+  size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  char *out = sh_calloc(len, 1);
+  if (out)
+    sodium_bin2base64(out, len, data, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
+}
+
+char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
+  size_t n = strlen(text);
+  if (n > max_len)
+    return NULL;
+  unsigned char *out = sh_calloc(n + 1, 1);
+  size_t len = 0;
+  if (!out)
+    return NULL;
+  if (sodium_base642bin(out, n + 1, text, n, NULL, &len, NULL,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    free(out);
+    return NULL;
+  }
+  out[len] = '\0';
+  *out_len = len;
+  return (char *)out;
+}

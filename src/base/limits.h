@@ -1,0 +1,36 @@
+/* limits.h — every ceiling of shouhou in one place (STYLE.md 11). A comment per constant says
+ * why it is that size. Growing past a ceiling fails with SH_ERR_TOO_LARGE, never silently. */
+#ifndef SHOUHOU_LIMITS_H
+#define SHOUHOU_LIMITS_H
+
+/* A JSON request body. A customer with many contacts is a few KB; 1 MiB leaves room for
+ * batch requests while bounding what one request can make the server hold. */
+#define SH_MAX_BODY_BYTES (1024 * 1024)
+/* All request headers together (libmicrohttpd's per-connection memory pool). */
+#define SH_MAX_HEADER_BYTES (32 * 1024)
+/* The query string of one request. */
+#define SH_MAX_QUERY_BYTES 4096
+/* A response body built in memory (a page of 100 customers is ~100 KB). */
+#define SH_MAX_RESPONSE_BYTES (16 * 1024 * 1024)
+/* Page size of list endpoints and the deepest offset page (DESIGN.md API conventions). */
+#define SH_MAX_PAGE_SIZE 100
+#define SH_MAX_PAGE_WINDOW 10000
+/* A search query, in bytes. */
+#define SH_MAX_SEARCH_BYTES 200
+/* Contacts and addresses of one customer. */
+#define SH_MAX_CONTACTS 50
+#define SH_MAX_ADDRESSES 50
+/* Region grants of one user. */
+#define SH_MAX_REGION_GRANTS 64
+/* A single SQL statement's bound parameters. */
+#define SH_MAX_SQL_PARAMS 32
+/* Concurrent connections, and per client address. */
+#define SH_MAX_CONNECTIONS 1024
+#define SH_MAX_CONNECTIONS_PER_IP 256
+/* Seconds a connection may sit idle (a slow client cannot hold a connection slot forever). */
+#define SH_CONNECTION_IDLE_SECONDS 30
+/* A username and a password, in bytes (argon2id hashes any length; this bounds the work). */
+#define SH_MAX_USERNAME_BYTES 64
+#define SH_MAX_PASSWORD_BYTES 256
+
+#endif

@@ -1,0 +1,21 @@
+/* utf8.h — UTF-8 checks and the width folding that search uses (DESIGN.md "Search"). */
+#ifndef SHOUHOU_UTF8_H
+#define SHOUHOU_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* True if s[0..n) is well-formed UTF-8: shortest form, no surrogates, nothing above
+ * U+10FFFF, and no NUL byte (a NUL would truncate the text in C and in the database). */
+bool utf8_valid(const char *s, size_t n);
+
+/* Number of code points in a valid UTF-8 string (what a user counts as characters). */
+size_t utf8_length(const char *s);
+
+/* Appends s to out with full-width ASCII (U+FF01..U+FF5E) folded to half-width, the
+ * ideographic space U+3000 to a space, and A-Z to a-z, so "１３８ＡＢ" finds "138ab". */
+enum sh_status utf8_fold(struct buf *out, const char *s);
+
+#endif

@@ -1,0 +1,34 @@
+/* cli.h — the subcommands of the shouhou binary (docs/shouhou.1 describes each). */
+#ifndef SHOUHOU_CLI_H
+#define SHOUHOU_CLI_H
+
+#include "domain/app.h"
+
+/* Exit statuses (EXIT STATUS in the man page). */
+enum cli_exit {
+  EXIT_OK = 0,
+  EXIT_FAILURE_GENERAL = 1, /* the command failed (message on stderr) */
+  EXIT_USAGE = 2,           /* wrong arguments */
+  EXIT_DATABASE = 3,        /* the database could not be opened or is at the wrong schema */
+};
+
+struct cli_context {
+  const char *db_url;
+  struct app app;
+  int argc; /* the subcommand's arguments, argv[0] being its name */
+  char **argv;
+};
+
+int cli_serve(struct cli_context *c);
+int cli_migrate(struct cli_context *c);
+int cli_region(struct cli_context *c);
+int cli_demo(struct cli_context *c);
+int cli_user(struct cli_context *c);
+int cli_token(struct cli_context *c);
+int cli_routes(struct cli_context *c);
+
+/* Opens the store named by c->db_url into c->app.store; migrate: apply migrations first;
+ * else refuse a database whose schema differs from the binary's. Prints why on failure. */
+int cli_open(struct cli_context *c, int migrate);
+
+#endif

@@ -1,0 +1,66 @@
+/* settings.h — the rulebook's numbers as typed settings (SPEC intro: "every amount, duration
+ * and threshold is configuration with the rulebook's value as its default").
+ *
+ * Each setting has a definition (settings_table.c): key, type, unit, default, origin —
+ * "rulebook" (the seed gives the value), "ours" (the seed gives none; we chose one and the
+ * settings page says so) or "unset" (no default: whatever needs it answers 422
+ * setting_unset naming the key until an administrator fills it in) — and the SPEC id it
+ * serves. Stored rows hold only values an administrator changed; every change is audited. */
+#ifndef SHOUHOU_DOMAIN_SETTINGS_H
+#define SHOUHOU_DOMAIN_SETTINGS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../store/store.h"
+#include "actor.h"
+#include "app.h"
+
+enum setting_type {
+  SETTING_INT,         /* a whole number within [min, max] in the unit */
+  SETTING_BOOL,        /* true / false */
+  SETTING_TIME,        /* "HH:MM", a local time of day */
+  SETTING_TIME_RANGES, /* "HH:MM-HH:MM,HH:MM-HH:MM", increasing, not overlapping */
+  SETTING_MONTHS,      /* "M,M", distinct months 1..12 */
+  SETTING_CHOICE,      /* one of the comma-separated choices */
+};
+
+struct setting_def {
+  const char *key;
+  enum setting_type type;
+  const char *unit;          /* "fen", "hours", "months", "permille", ... or "" */
+  const char *default_value; /* NULL when origin is "unset" */
+  const char *origin;        /* "rulebook", "ours", "unset" */
+  const char *spec;          /* "B2", "C2", ... */
+  int64_t min, max;          /* SETTING_INT bounds */
+  const char *choices;       /* SETTING_CHOICE: "calendar,working" */
+  const char *label_zh;      /* what the settings page shows */
+};
+
+extern const struct setting_def setting_defs[];
+extern const size_t setting_def_count;
+
+/* The definition of key, NULL if there is none. */
+const struct setting_def *setting_find(const char *key);
+
+/* Checks that text is a valid value for def (SH_ERR_INVALID "invalid_setting_value"). */
+enum sh_status setting_validate(const struct setting_def *def, const char *text,
+                                struct sh_error *err);
+
+/* Inside a unit: the effective value of an integer setting. 422 "setting_unset" naming the
+ * key if it has no value yet. */
+enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
+                            struct sh_error *err);
+
+/* Every setting as JSON objects {key, type, unit, value, default, origin, changed, spec,
+ * label, version, updated_at, choices?, min?, max?}. Caller decrefs *out. */
+enum sh_status settings_list(struct app *app, json_t **out, struct sh_error *err);
+
+/* Sets key to value (a JSON value of the setting's type) if version is the one the caller
+ * read (0 for a never-changed setting); audited. *out gets the new JSON object. */
+enum sh_status settings_set(struct app *app, const struct actor *actor, const char *key,
+                            const json_t *value, int64_t version, json_t **out,
+                            struct sh_error *err);
+
+#endif

@@ -1,0 +1,338 @@
+/* server.c — libmicrohttpd adapted to the api/ handler interface.
+ *
+ * Design: libmicrohttpd's polling threads (epoll) only read and write bytes. The first call
+ * for a request allocates its state (*req_cls) and checks the headers: two Content-Length
+ * headers are a 400 (libmicrohttpd 0.9.75 accepts them), a declared body over the limit is
+ * a 413 before any of it is read, a body that is not JSON a 415. Upload calls append to a
+ * bounded buffer. On the final call the request is suspended and handed to the handler pool;
+ * the worker runs api_handle (which may wait for a group commit) and resumes the connection,
+ * and the next call queues the response — never on the first call, so keep-alive works
+ * (DESIGN.md pitfall). The completion callback writes the log line, counts the metrics and
+ * frees the state. Limits: connections in total and per address, idle timeout, memory per
+ * connection (which bounds headers), all from base/limits.h. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../api/api.h"
+#include "../base/buf.h"
+#include "../base/limits.h"
+#include "../base/log.h"
+#include "../base/mem.h"
+#include "pool.h"
+#include "router.h"
+
+struct server {
+  struct app *app;
+  struct MHD_Daemon *daemon;
+  struct pool *pool;
+};
+
+enum request_state { RECEIVING, DISPATCHED, ANSWERED };
+
+struct request {
+  struct server *server;
+  struct MHD_Connection *conn;
+  enum request_state state;
+  struct buf body;
+  int64_t start_usec;
+  struct route_match match;
+  char scratch[512];
+  char path[1024];
+  char address[64];
+  const char *method;
+  struct api_request api;
+  struct api_response resp;
+};
+
+static int64_t now_usec(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
+  (void)kind;
+  (void)value;
+  if (strcasecmp(key, "Content-Length") == 0)
+    (*(int *)cls)++;
+  return MHD_YES;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value) {
+  (void)kind;
+  struct api_request *r = cls;
+  if (r->nquery == API_MAX_QUERY_ARGS) {
+    r->query_overflow = true;
+    return MHD_NO;
+  }
+  r->query[r->nquery].key = key;
+  r->query[r->nquery].value = value;
+  r->nquery++;
+  return MHD_YES;
+}
+
+static void add_common_headers(struct MHD_Response *response, const struct api_response *r) {
+  MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(response, "Referrer-Policy", "same-origin");
+  MHD_add_response_header(response, "X-Frame-Options", "DENY");
+  MHD_add_response_header(response, "Content-Security-Policy",
+                          "default-src 'none'; frame-ancestors 'none'");
+  MHD_add_response_header(response, "Cache-Control", "no-store");
+  if (r->set_cookie[0])
+    MHD_add_response_header(response, "Set-Cookie", r->set_cookie);
+  if (r->allow[0])
+    MHD_add_response_header(response, "Allow", r->allow);
+  if (r->retry_after > 0) {
+    char seconds[16];
+    snprintf(seconds, sizeof seconds, "%d", r->retry_after);
+    MHD_add_response_header(response, "Retry-After", seconds);
+  }
+}
+
+static enum MHD_Result send_response(struct request *r) {
+  struct api_response *resp = &r->resp;
+  char *data = NULL;
+  size_t len = 0;
+  const char *type = NULL;
+  if (resp->json) {
+    data = json_dumps(resp->json, JSON_COMPACT);
+    len = data ? strlen(data) : 0;
+    type = "application/json; charset=utf-8";
+    if (!data)
+      resp->status = 500;
+  } else if (resp->raw) {
+    data = resp->raw;
+    len = resp->raw_len;
+    resp->raw = NULL;
+    type = resp->content_type;
+  }
+  struct MHD_Response *response = MHD_create_response_from_buffer(
+      len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!response) {
+    free(data);
+    return MHD_NO;
+  }
+  if (type)
+    MHD_add_response_header(response, "Content-Type", type);
+  add_common_headers(response, resp);
+  enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)resp->status, response);
+  MHD_destroy_response(response);
+  r->state = ANSWERED;
+  return ret;
+}
+
+/* An error decided by the HTTP layer itself (no route, body too large, …). */
+static enum MHD_Result send_error(struct request *r, enum sh_status status, const char *code) {
+  api_fail(&r->api, &r->resp, status, code, NULL);
+  return send_response(r);
+}
+
+static void run_job(void *job) {
+  struct request *r = job;
+  api_handle(r->match.route, &r->api, &r->resp);
+  r->state = ANSWERED;
+  MHD_resume_connection(r->conn);
+}
+
+static void fill_request(struct request *r, const char *url) {
+  struct api_request *a = &r->api;
+  struct MHD_Connection *c = r->conn;
+  a->app = r->server->app;
+  a->method = r->method;
+  snprintf(r->path, sizeof r->path, "%s", url);
+  a->path = r->path;
+  a->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+  a->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  a->csrf_token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+  a->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+  a->cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "shouhou_session");
+  const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+  a->lang = lang && strncasecmp(lang, "en", 2) == 0 ? API_LANG_EN : API_LANG_ZH;
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(r->address, sizeof r->address, "unknown");
+  if (info && info->client_addr) {
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+      const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+      inet_ntop(AF_INET, &in->sin_addr, r->address, sizeof r->address);
+      a->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa->sa_family == AF_INET6) {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+      inet_ntop(AF_INET6, &in6->sin6_addr, r->address, sizeof r->address);
+      a->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+  }
+  a->remote_address = r->address;
+  const union MHD_ConnectionInfo *tls = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL);
+  a->tls = tls != NULL;
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, a);
+}
+
+static bool has_body(struct MHD_Connection *c) {
+  const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+  const char *chunked = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+  return (length && strcmp(length, "0") != 0) || chunked;
+}
+
+/* The first call: allocate, look at the headers, and refuse what cannot be served. */
+static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn, const char *url,
+                                  const char *method, void **req_cls) {
+  struct request *r = sh_calloc(1, sizeof *r);
+  if (!r)
+    return MHD_NO;
+  r->server = s;
+  r->conn = conn;
+  r->method = method;
+  r->start_usec = now_usec();
+  r->resp.status = 500;
+  buf_init(&r->body, SH_MAX_BODY_BYTES);
+  *req_cls = r;
+  fill_request(r, url);
+  int lengths = 0;
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &lengths);
+  if (lengths > 1)
+    return send_error(r, SH_ERR_MALFORMED, "bad_request");
+  const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+  if (length && strtoull(length, NULL, 10) > SH_MAX_BODY_BYTES)
+    return send_error(r, SH_ERR_TOO_LARGE, "too_large"); /* before reading any of it */
+  if (has_body(conn)) {
+    const char *type = r->api.content_type;
+    if (!type || strncasecmp(type, "application/json", 16) != 0 ||
+        (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
+      return send_error(r, SH_ERR_MEDIA_TYPE, "unsupported_media_type");
+  }
+  return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls) {
+  (void)version;
+  struct server *s = cls;
+  struct request *r = *req_cls;
+  if (!r)
+    return first_call(s, conn, url, method, req_cls);
+  if (*upload_data_size > 0) {
+    if (buf_append(&r->body, upload_data, *upload_data_size) != SH_OK)
+      return MHD_NO; /* a chunked body past the limit: close the connection */
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (r->state == ANSWERED)
+    return send_response(r);
+  if (r->state == DISPATCHED)
+    return MHD_YES; /* resumed before the worker was done: cannot happen, be safe */
+  if (buf_append(&r->body, "", 0) != SH_OK)
+    return MHD_NO;
+  r->api.body = r->body.data ? r->body.data : "";
+  r->api.body_len = r->body.len;
+  router_match(api_routes, api_route_count, method, r->path, r->scratch, sizeof r->scratch,
+               &r->match);
+  if (r->match.status == 404)
+    return send_error(r, SH_ERR_NOT_FOUND, "not_found");
+  if (r->match.status == 405) {
+    snprintf(r->resp.allow, sizeof r->resp.allow, "%s", r->match.allow);
+    return send_error(r, SH_ERR_METHOD, "method_not_allowed");
+  }
+  r->api.route_pattern = r->match.route->pattern;
+  for (int i = 0; i < r->match.nparams; i++)
+    r->api.path_params[i] = r->match.params[i];
+  r->api.npath_params = r->match.nparams;
+  r->state = DISPATCHED;
+  MHD_suspend_connection(conn);
+  pool_submit(s->pool, r);
+  return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode code) {
+  (void)cls;
+  (void)conn;
+  struct request *r = *req_cls;
+  if (!r)
+    return;
+  int64_t duration = now_usec() - r->start_usec;
+  int status = r->state == ANSWERED ? r->resp.status : 0;
+  char path[300], user[100];
+  log_quote(path, sizeof path, r->path);
+  log_quote(user, sizeof user, r->resp.user[0] ? r->resp.user : "-");
+  sh_log(LOG_PRIO_INFO,
+         "msg=request method=%s route=%s path=%s status=%d duration_ms=%.3f user=%s "
+         "address=%s%s",
+         r->method, r->api.route_pattern ? r->api.route_pattern : "-", path, status,
+         (double)duration / 1000.0, user, r->address,
+         code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+  api_metrics_observe(r->api.route_pattern, status, duration);
+  api_response_free(&r->resp);
+  buf_free(&r->body);
+  free(r);
+  *req_cls = NULL;
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  char text[512], quoted[600];
+  vsnprintf(text, sizeof text, fmt, ap);
+  text[strcspn(text, "\n")] = '\0';
+  log_quote(quoted, sizeof quoted, text);
+  sh_log(LOG_PRIO_WARNING, "msg=http_library error=%s", quoted);
+}
+
+enum sh_status server_start(struct app *app, const struct server_options *o, struct server **out,
+                            int *bound_port, struct sh_error *err) {
+  struct server *s = sh_calloc(1, sizeof *s);
+  if (!s)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  s->app = app;
+  s->pool = pool_start(o->workers > 0 ? o->workers : 64, run_job);
+  if (!s->pool) {
+    free(s);
+    return sh_fail(err, SH_ERR_INTERNAL, "thread_create_failed", NULL, NULL);
+  }
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+  if (inet_pton(AF_INET, o->listen ? o->listen : "127.0.0.1", &addr.sin_addr) != 1) {
+    pool_stop(s->pool);
+    free(s);
+    return sh_fail(err, SH_ERR_INVALID, "invalid_listen_address", "listen", o->listen);
+  }
+  s->daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+          MHD_USE_ERROR_LOG,
+      (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->io_threads > 0 ? o->io_threads : 2),
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)SH_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      (unsigned)SH_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)SH_CONNECTION_IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+      MHD_OPTION_EXTERNAL_LOGGER, on_log, s, MHD_OPTION_END);
+  if (!s->daemon) {
+    pool_stop(s->pool);
+    free(s);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "listen_failed", "port", NULL);
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  *bound_port = info ? info->port : o->port;
+  *out = s;
+  return SH_OK;
+}
+
+void server_stop(struct server *s) {
+  if (!s)
+    return;
+  /* Stop accepting, let the workers finish (each resumes its connection), then stop:
+   * libmicrohttpd must not be stopped with a connection still suspended. */
+  MHD_quiesce_daemon(s->daemon);
+  pool_stop(s->pool);
+  MHD_stop_daemon(s->daemon);
+  free(s);
+}

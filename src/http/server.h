@@ -1,0 +1,26 @@
+/* server.h — the HTTP server: libmicrohttpd with its limits, the route table, the handler
+ * pool, one log line per request. */
+#ifndef SHOUHOU_SERVER_H
+#define SHOUHOU_SERVER_H
+
+#include <stdbool.h>
+
+#include "../base/status.h"
+#include "../domain/app.h"
+
+struct server;
+
+struct server_options {
+  const char *listen; /* IPv4 address to bind, default 127.0.0.1 */
+  int port;           /* 0: any free port (the bound one is returned) */
+  int workers;        /* handler threads (default 64) */
+  int io_threads;     /* libmicrohttpd polling threads (default 2) */
+};
+
+/* Starts serving. *bound_port gets the port actually bound. Caller stops with server_stop. */
+enum sh_status server_start(struct app *app, const struct server_options *options,
+                            struct server **out, int *bound_port, struct sh_error *err);
+/* Stops accepting, finishes the requests under way, frees everything. NULL is fine. */
+void server_stop(struct server *server);
+
+#endif

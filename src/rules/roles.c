@@ -1,0 +1,89 @@
+/* roles.c — role names and the role × action matrix (SPEC L).
+ *
+ * Our reading of who does what, from the rulebook's job duties: the customer archive is kept
+ * by the after-sales desk ("客户资料要求按地区详细登记", work plan 2 §五.1) and by those who
+ * run the field work (dispatcher, engineering and project managers) and the department's
+ * management; deleting a customer is a manager's or administrator's act; QC, warehouse and
+ * finance read customers for their own work (quality feedback, shipping addresses, bills).
+ * Dealers read only the customers linked to their dealership and customers only their own
+ * record — those limits are applied in the queries. Audit and users are the administrator's;
+ * settings are read by managers and changed by the administrator. */
+#include "roles.h"
+
+#include <string.h>
+
+static const char *const role_names[ROLE_COUNT] = {
+    "agent",           "dispatcher", "technician", "engineering_manager",
+    "project_manager", "qc",         "warehouse",  "finance",
+    "department_head", "vice_gm",    "gm",         "dealer",
+    "customer",        "admin",
+};
+
+static const char *const role_labels[ROLE_COUNT] = {
+    "客服专员", "调度员",   "巡回服务人员", "工程部经理", "项目经理", "品质检验", "仓库物流",
+    "财务",     "部门经理", "副总经理",     "总经理",     "经销商",   "客户",     "系统管理员",
+};
+
+static const char *const action_names[ACTION_COUNT] = {
+    "customer:read", "customer:write", "customer:delete", "audit:read",     "setting:read",
+    "setting:write", "user:read",      "user:write",      "reference:read", "self",
+};
+
+#define R(role) (1u << (role))
+#define STAFF                                                                                      \
+  (R(ROLE_AGENT) | R(ROLE_DISPATCHER) | R(ROLE_TECHNICIAN) | R(ROLE_ENGINEERING_MANAGER) |         \
+   R(ROLE_PROJECT_MANAGER) | R(ROLE_QC) | R(ROLE_WAREHOUSE) | R(ROLE_FINANCE) |                    \
+   R(ROLE_DEPARTMENT_HEAD) | R(ROLE_VICE_GM) | R(ROLE_GM) | R(ROLE_ADMIN))
+#define MANAGERS (R(ROLE_DEPARTMENT_HEAD) | R(ROLE_VICE_GM) | R(ROLE_GM) | R(ROLE_ADMIN))
+#define EVERYONE (STAFF | R(ROLE_DEALER) | R(ROLE_CUSTOMER))
+
+/* IMP: SPEC L — the role × action matrix. */
+static const unsigned matrix[ACTION_COUNT] = {
+    [ACTION_CUSTOMER_READ] = EVERYONE,
+    [ACTION_CUSTOMER_WRITE] = R(ROLE_AGENT) | R(ROLE_DISPATCHER) | R(ROLE_ENGINEERING_MANAGER) |
+                              R(ROLE_PROJECT_MANAGER) | MANAGERS,
+    [ACTION_CUSTOMER_DELETE] = MANAGERS,
+    [ACTION_AUDIT_READ] = R(ROLE_ADMIN),
+    [ACTION_SETTING_READ] = MANAGERS | R(ROLE_ENGINEERING_MANAGER),
+    [ACTION_SETTING_WRITE] = R(ROLE_ADMIN),
+    [ACTION_USER_READ] = R(ROLE_ADMIN),
+    [ACTION_USER_WRITE] = R(ROLE_ADMIN),
+    [ACTION_REFERENCE_READ] = EVERYONE,
+    [ACTION_SELF] = EVERYONE,
+};
+
+bool role_parse(const char *name, enum role *out) {
+  for (int i = 0; name && i < ROLE_COUNT; i++)
+    if (strcmp(name, role_names[i]) == 0) {
+      *out = (enum role)i;
+      return true;
+    }
+  return false;
+}
+
+const char *role_name(enum role role) {
+  return (unsigned)role < ROLE_COUNT ? role_names[role] : "?";
+}
+
+const char *role_label_zh(enum role role) {
+  return (unsigned)role < ROLE_COUNT ? role_labels[role] : "?";
+}
+
+bool action_parse(const char *name, enum action *out) {
+  for (int i = 0; name && i < ACTION_COUNT; i++)
+    if (strcmp(name, action_names[i]) == 0) {
+      *out = (enum action)i;
+      return true;
+    }
+  return false;
+}
+
+const char *action_name(enum action action) {
+  return (unsigned)action < ACTION_COUNT ? action_names[action] : "?";
+}
+
+bool permission_allows(enum role role, enum action action) {
+  if ((unsigned)role >= ROLE_COUNT || (unsigned)action >= ACTION_COUNT)
+    return false;
+  return (matrix[action] & R(role)) != 0;
+}

@@ -1,0 +1,60 @@
+/* roles.h — the roles of SPEC L and who may do what (the role × action matrix).
+ *
+ * SPEC L: "Roles: hotline/return-visit agent, dispatcher, technician, engineering manager,
+ * project manager, QC, warehouse/logistics, finance, department head, vice general manager,
+ * general manager, dealer, customer (portal), administrator. Each sees and changes only what
+ * its role and region allow." This file is the one place that says which role may take
+ * which action; every route names its action and api/ asks permission_allows. Regions are
+ * applied separately, in the queries (see region.h). Pure: no I/O. */
+#ifndef SHOUHOU_ROLES_H
+#define SHOUHOU_ROLES_H
+
+#include <stdbool.h>
+
+enum role {
+  ROLE_AGENT,               /* 客服专员: hotline and return-visit desk */
+  ROLE_DISPATCHER,          /* 调度员 */
+  ROLE_TECHNICIAN,          /* 巡回服务人员 */
+  ROLE_ENGINEERING_MANAGER, /* 工程部经理 */
+  ROLE_PROJECT_MANAGER,     /* 项目经理 */
+  ROLE_QC,                  /* 品质检验 */
+  ROLE_WAREHOUSE,           /* 仓库/物流 */
+  ROLE_FINANCE,             /* 财务 */
+  ROLE_DEPARTMENT_HEAD,     /* 部门经理 */
+  ROLE_VICE_GM,             /* 副总经理 */
+  ROLE_GM,                  /* 总经理 */
+  ROLE_DEALER,              /* 经销商 */
+  ROLE_CUSTOMER,            /* 客户 (portal) */
+  ROLE_ADMIN,               /* 系统管理员 */
+  ROLE_COUNT
+};
+
+enum action {
+  ACTION_CUSTOMER_READ,
+  ACTION_CUSTOMER_WRITE,
+  ACTION_CUSTOMER_DELETE,
+  ACTION_AUDIT_READ,
+  ACTION_SETTING_READ,
+  ACTION_SETTING_WRITE,
+  ACTION_USER_READ,
+  ACTION_USER_WRITE,
+  ACTION_REFERENCE_READ, /* regions, dictionaries: every signed-in user */
+  ACTION_SELF,           /* one's own session and profile: every signed-in user */
+  ACTION_COUNT
+};
+
+/* "agent" → ROLE_AGENT. False if the name is not a role. */
+bool role_parse(const char *name, enum role *out);
+/* ROLE_AGENT → "agent"; "?" for an out-of-range value. */
+const char *role_name(enum role role);
+/* ROLE_AGENT → "客服专员". */
+const char *role_label_zh(enum role role);
+
+/* "customer:read" → ACTION_CUSTOMER_READ. False if unknown. */
+bool action_parse(const char *name, enum action *out);
+const char *action_name(enum action action);
+
+/* True if the role may take the action (SPEC L). */
+bool permission_allows(enum role role, enum action action);
+
+#endif

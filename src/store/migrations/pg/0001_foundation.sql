@@ -1,0 +1,156 @@
+-- 0001_foundation (PostgreSQL): regions, users and access, settings, audit, customers (SPEC A1, A2, L).
+-- Times are UTC epoch seconds; money is integer fen; booleans are 0/1 integers, as on SQLite.
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE regions (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_code TEXT,
+  level INTEGER NOT NULL,
+  administrative INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX regions_parent ON regions(parent_code);
+
+CREATE TABLE users (
+  id BIGSERIAL PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT,
+  dealer_id BIGINT,
+  customer_id BIGINT,
+  active INTEGER NOT NULL DEFAULT 1,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  last_failed_at BIGINT NOT NULL DEFAULT 0,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1
+);
+
+CREATE TABLE user_regions (
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code TEXT NOT NULL,               -- the granted GB/T 2260 code
+  prefix TEXT NOT NULL,             -- the code without trailing 00 pairs ('' for 000000)
+  PRIMARY KEY (user_id, code)
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  address TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_tokens (
+  id BIGSERIAL PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  last_used_at BIGINT
+);
+
+CREATE TABLE login_throttle (
+  address TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_start BIGINT NOT NULL
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT,
+  version BIGINT NOT NULL DEFAULT 1
+);
+
+CREATE TABLE dict_items (
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  label_zh TEXT NOT NULL,
+  label_en TEXT NOT NULL,
+  tag_type TEXT NOT NULL DEFAULT '',
+  sort INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (type, value)
+);
+
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor_id BIGINT,
+  actor_name TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id BIGINT,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  address TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id, id);
+CREATE INDEX audit_at ON audit(at, id);
+
+CREATE TABLE customers (
+  id BIGSERIAL PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  region_code TEXT NOT NULL REFERENCES regions(code),
+  address TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  responsible_person TEXT NOT NULL DEFAULT '',
+  customer_group TEXT NOT NULL DEFAULT '',
+  product_types TEXT NOT NULL DEFAULT '[]',
+  key_customer INTEGER NOT NULL DEFAULT 0,
+  dealer_id BIGINT,
+  note TEXT NOT NULL DEFAULT '',
+  name_folded TEXT NOT NULL DEFAULT '',  -- name with widths and case folded, for ranking
+  search_text TEXT NOT NULL DEFAULT '',  -- name, phones, addresses, contacts folded
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  created_by BIGINT,
+  version BIGINT NOT NULL DEFAULT 1,
+  deleted_at BIGINT
+);
+CREATE INDEX customers_region ON customers(region_code, id);
+CREATE INDEX customers_dealer ON customers(dealer_id, id);
+CREATE INDEX customers_name ON customers(name, id);
+CREATE INDEX customers_updated ON customers(updated_at, id);
+CREATE INDEX customers_search ON customers USING gin (search_text gin_trgm_ops);
+
+CREATE TABLE customer_contacts (
+  id BIGSERIAL PRIMARY KEY,
+  customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  is_primary INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL
+);
+CREATE INDEX customer_contacts_customer ON customer_contacts(customer_id, position);
+
+CREATE TABLE customer_addresses (
+  id BIGSERIAL PRIMARY KEY,
+  customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  label TEXT NOT NULL DEFAULT '',
+  region_code TEXT NOT NULL REFERENCES regions(code),
+  detail TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL
+);
+CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id, position);
+
+CREATE TABLE idempotency_keys (
+  user_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  route TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, key)
+);

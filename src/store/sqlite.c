@@ -1,0 +1,456 @@
+/* sqlite.c — the SQLite driver: one writer thread with group commit, a pool of read
+ * connections (DESIGN.md "Writes").
+ *
+ * Design: every connection runs WAL with synchronous=FULL, foreign keys on and a busy
+ * timeout. Request threads never write themselves: store_write queues a unit and waits.
+ * The writer takes everything queued, opens BEGIN IMMEDIATE, runs each unit inside its own
+ * SAVEPOINT (a failed unit rolls back to it alone and gets its own error) and COMMITs once,
+ * so one fsync serves the whole batch; then it wakes every waiter with its own outcome.
+ * Nothing is acknowledged before COMMIT returned. If SQLite rolled the transaction back by
+ * itself (disk full, I/O error), or COMMIT fails, every unit of the batch fails with 503.
+ * There is no deliberate delay: a batch is whatever queued during the previous commit.
+ * Read connections are query_only, so a read unit cannot write by mistake. */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/log.h"
+#include "../base/mem.h"
+#include "../base/limits.h"
+#include "driver.h"
+
+#define STMT_CACHE 128
+
+struct cached_stmt {
+  char *sql; /* a copy of the caller's text, compared by content */
+  size_t len;
+  sqlite3_stmt *stmt;
+};
+
+struct conn {
+  sqlite3 *db;
+  struct cached_stmt cache[STMT_CACHE];
+  int ncache;
+  struct conn *next_free;
+};
+
+struct unit {
+  store_unit_fn fn;
+  void *arg;
+  struct sh_error *err;
+  enum sh_status rc;
+  int done;
+  struct unit *next;
+};
+
+struct sqlite_state {
+  char *path;
+  bool group_commit;
+  int read_pool_size;
+  struct conn *writer_conn;
+  pthread_t writer;
+  pthread_mutex_t lock;
+  pthread_cond_t work; /* writer waits for units */
+  pthread_cond_t done; /* waiters wait for their unit */
+  struct unit *head, *tail;
+  int stopping;
+  pthread_mutex_t pool_lock;
+  struct conn *free_readers;
+  int idle_readers;
+};
+
+static enum sh_status map_error(sqlite3 *db, int rc, struct sh_error *err) {
+  int ext = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return sh_fail(err, SH_ERR_CONFLICT, "duplicate", NULL, NULL);
+    return sh_fail(err, SH_ERR_CONFLICT, "constraint", NULL, sqlite3_errmsg(db));
+  }
+  char msg[256];
+  log_quote(msg, sizeof msg, sqlite3_errmsg(db));
+  sh_log(LOG_PRIO_ERR, "msg=sqlite_error code=%d message=%s", ext, msg);
+  if ((rc & 0xff) == SQLITE_FULL)
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "disk_full", NULL, NULL);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_busy", NULL, NULL);
+  return sh_fail(err, SH_ERR_UNAVAILABLE, "database_error", NULL, NULL);
+}
+
+static enum sh_status conn_open(const char *path, bool reader, struct conn **out,
+                                struct sh_error *err) {
+  struct conn *c = sh_calloc(1, sizeof *c);
+  if (!c)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  int rc = sqlite3_open_v2(path, &c->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    sh_log(LOG_PRIO_ERR, "msg=sqlite_open_failed path=%s", path);
+    sqlite3_close(c->db);
+    free(c);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_open_failed", "db", path);
+  }
+  sqlite3_busy_timeout(c->db, 5000);
+  const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "PRAGMA foreign_keys=ON;";
+  char *msg = NULL;
+  rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
+  if (rc == SQLITE_OK && reader)
+    rc = sqlite3_exec(c->db, "PRAGMA query_only=ON;", NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    sh_log(LOG_PRIO_ERR, "msg=sqlite_pragma_failed error=\"%s\"", msg ? msg : "");
+    sqlite3_free(msg);
+    sqlite3_close(c->db);
+    free(c);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_open_failed", "db", path);
+  }
+  *out = c;
+  return SH_OK;
+}
+
+static void conn_close(struct conn *c) {
+  if (!c)
+    return;
+  for (int i = 0; i < c->ncache; i++) {
+    sqlite3_finalize(c->cache[i].stmt);
+    free(c->cache[i].sql);
+  }
+  sqlite3_close(c->db);
+  free(c);
+}
+
+/* $1..$N → ?1..?N outside quotes and comments (SQLite numbers $N by first appearance). */
+static char *rewrite_placeholders(const char *sql) {
+  char *out = sh_strdup(sql);
+  if (!out)
+    return NULL;
+  char quote = 0;
+  for (char *p = out; *p; p++) {
+    if (quote) {
+      if (*p == quote)
+        quote = 0;
+    } else if (*p == '\'' || *p == '"') {
+      quote = *p;
+    } else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+      *p = '?';
+    }
+  }
+  return out;
+}
+
+static enum sh_status prepare(struct conn *c, const char *sql, sqlite3_stmt **out, bool *cached,
+                              struct sh_error *err) {
+  size_t len = strlen(sql);
+  for (int i = 0; i < c->ncache; i++)
+    if (c->cache[i].len == len && memcmp(c->cache[i].sql, sql, len) == 0) {
+      *out = c->cache[i].stmt;
+      *cached = true;
+      return SH_OK;
+    }
+  char *text = rewrite_placeholders(sql);
+  if (!text)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  free(text);
+  if (rc != SQLITE_OK)
+    return map_error(c->db, rc, err);
+  *cached = false;
+  if (c->ncache < STMT_CACHE) {
+    c->cache[c->ncache].sql = sh_strdup(sql);
+    if (c->cache[c->ncache].sql) {
+      c->cache[c->ncache].len = len;
+      c->cache[c->ncache].stmt = stmt;
+      c->ncache++;
+      *cached = true;
+    }
+  }
+  *out = stmt;
+  return SH_OK;
+}
+
+static enum sh_status sqlite_exec(struct store_tx *tx, const char *sql,
+                                  const struct store_param *params, int nparams,
+                                  struct store_rows **rows_out, struct sh_error *err) {
+  struct conn *c = tx->conn;
+  sqlite3_stmt *stmt = NULL;
+  bool cached = false;
+  struct store_rows *rows = NULL;
+  enum sh_status status = prepare(c, sql, &stmt, &cached, err);
+  if (status != SH_OK)
+    return status;
+  int rc = SQLITE_OK;
+  /* Callers keep fixed parameter numbers across query variants; a variant that does not use
+   * the highest numbers simply leaves them unbound. */
+  int bindable = sqlite3_bind_parameter_count(stmt);
+  if (nparams > bindable)
+    nparams = bindable;
+  for (int i = 0; i < nparams && rc == SQLITE_OK; i++) {
+    const struct store_param *p = &params[i];
+    if (p->type == STORE_P_INT)
+      rc = sqlite3_bind_int64(stmt, i + 1, p->i);
+    else if (p->type == STORE_P_TEXT && p->s)
+      rc = sqlite3_bind_text(stmt, i + 1, p->s, -1, SQLITE_STATIC);
+    else if (p->type == STORE_P_BLOB && p->s)
+      rc = sqlite3_bind_blob64(stmt, i + 1, p->s, p->len, SQLITE_STATIC);
+    else
+      rc = sqlite3_bind_null(stmt, i + 1);
+  }
+  if (rc != SQLITE_OK) {
+    status = map_error(c->db, rc, err);
+    goto out;
+  }
+  int ncols = sqlite3_column_count(stmt);
+  if (rows_out) {
+    rows = rows_new((size_t)ncols);
+    if (!rows) {
+      status = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+      goto out;
+    }
+  }
+  const char *cells[64];
+  size_t lens[64];
+  if (ncols > 64) {
+    status = sh_fail(err, SH_ERR_INTERNAL, "too_many_columns", NULL, NULL);
+    goto out;
+  }
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    if (!rows)
+      continue;
+    for (int i = 0; i < ncols; i++) {
+      cells[i] = (const char *)sqlite3_column_text(stmt, i);
+      lens[i] = (size_t)sqlite3_column_bytes(stmt, i);
+    }
+    if (rows_add(rows, cells, lens) != SH_OK) {
+      status = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+      goto out;
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    status = map_error(c->db, rc, err);
+    goto out;
+  }
+  tx->changes = sqlite3_changes64(c->db);
+out:
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (!cached)
+    sqlite3_finalize(stmt);
+  if (status == SH_OK && rows_out)
+    *rows_out = rows;
+  else
+    store_rows_free(rows);
+  return status;
+}
+
+static enum sh_status sqlite_exec_script(struct store_tx *tx, const char *sql,
+                                         struct sh_error *err) {
+  struct conn *c = tx->conn;
+  int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? SH_OK : map_error(c->db, rc, err);
+}
+
+static int plain(struct conn *c, const char *sql) {
+  return sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+}
+
+static void fail_unit(struct unit *u, enum sh_status status, const char *code) {
+  u->rc = status;
+  sh_fail(u->err, status, code, NULL, NULL);
+}
+
+/* Runs units [first, stop) in one transaction. */
+static void run_batch(struct sqlite_state *st, struct unit *first, struct unit *stop) {
+  struct conn *c = st->writer_conn;
+  struct store_tx tx = {.ops = &store_sqlite_ops, .conn = c};
+  int rc = plain(c, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) {
+    struct sh_error e;
+    map_error(c->db, rc, &e);
+    for (struct unit *u = first; u != stop; u = u->next)
+      fail_unit(u, SH_ERR_UNAVAILABLE, e.code);
+    return;
+  }
+  bool aborted = false;
+  for (struct unit *u = first; u != stop; u = u->next) {
+    if (aborted) {
+      fail_unit(u, SH_ERR_UNAVAILABLE, "transaction_aborted");
+      continue;
+    }
+    plain(c, "SAVEPOINT unit");
+    u->rc = u->fn(&tx, u->arg, u->err);
+    if (sqlite3_get_autocommit(c->db)) {
+      /* SQLite rolled the whole transaction back (disk full, I/O error). */
+      aborted = true;
+      for (struct unit *v = first; v != u->next; v = v->next)
+        fail_unit(v, SH_ERR_UNAVAILABLE, "transaction_aborted");
+      continue;
+    }
+    if (u->rc != SH_OK)
+      plain(c, "ROLLBACK TO unit");
+    plain(c, "RELEASE unit");
+  }
+  if (aborted)
+    return;
+  rc = plain(c, "COMMIT");
+  if (rc != SQLITE_OK) {
+    struct sh_error e;
+    map_error(c->db, rc, &e);
+    plain(c, "ROLLBACK");
+    for (struct unit *u = first; u != stop; u = u->next)
+      if (u->rc == SH_OK)
+        fail_unit(u, SH_ERR_UNAVAILABLE, "commit_failed");
+  }
+}
+
+static void *writer_main(void *arg) {
+  struct sqlite_state *st = arg;
+  pthread_mutex_lock(&st->lock);
+  for (;;) {
+    while (!st->head && !st->stopping)
+      pthread_cond_wait(&st->work, &st->lock);
+    if (!st->head && st->stopping)
+      break;
+    struct unit *batch = st->head;
+    st->head = st->tail = NULL;
+    pthread_mutex_unlock(&st->lock);
+    if (st->group_commit) {
+      run_batch(st, batch, NULL);
+    } else {
+      for (struct unit *u = batch; u; u = u->next)
+        run_batch(st, u, u->next);
+    }
+    pthread_mutex_lock(&st->lock);
+    for (struct unit *u = batch; u;) {
+      struct unit *next = u->next; /* u lives on its waiter's stack: read next first */
+      u->done = 1;
+      u = next;
+    }
+    pthread_cond_broadcast(&st->done);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return NULL;
+}
+
+static enum sh_status sqlite_write(void *state, store_unit_fn fn, void *arg, struct sh_error *err) {
+  struct sqlite_state *st = state;
+  struct sh_error local;
+  struct unit u = {.fn = fn, .arg = arg, .err = err ? err : &local};
+  pthread_mutex_lock(&st->lock);
+  if (st->stopping) {
+    pthread_mutex_unlock(&st->lock);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "shutting_down", NULL, NULL);
+  }
+  if (st->tail)
+    st->tail->next = &u;
+  else
+    st->head = &u;
+  st->tail = &u;
+  pthread_cond_signal(&st->work);
+  while (!u.done)
+    pthread_cond_wait(&st->done, &st->lock);
+  pthread_mutex_unlock(&st->lock);
+  return u.rc;
+}
+
+static enum sh_status sqlite_read(void *state, store_unit_fn fn, void *arg, struct sh_error *err) {
+  struct sqlite_state *st = state;
+  struct conn *c = NULL;
+  pthread_mutex_lock(&st->pool_lock);
+  if (st->free_readers) {
+    c = st->free_readers;
+    st->free_readers = c->next_free;
+    st->idle_readers--;
+  }
+  pthread_mutex_unlock(&st->pool_lock);
+  enum sh_status rc = SH_OK;
+  if (!c) {
+    rc = conn_open(st->path, true, &c, err);
+    if (rc != SH_OK)
+      return rc;
+  }
+  struct store_tx tx = {.ops = &store_sqlite_ops, .conn = c};
+  int src = plain(c, "BEGIN");
+  if (src != SQLITE_OK) {
+    rc = map_error(c->db, src, err);
+  } else {
+    rc = fn(&tx, arg, err);
+    plain(c, rc == SH_OK ? "COMMIT" : "ROLLBACK");
+    if (!sqlite3_get_autocommit(c->db))
+      plain(c, "ROLLBACK");
+  }
+  pthread_mutex_lock(&st->pool_lock);
+  if (st->idle_readers < st->read_pool_size) {
+    c->next_free = st->free_readers;
+    st->free_readers = c;
+    st->idle_readers++;
+    c = NULL;
+  }
+  pthread_mutex_unlock(&st->pool_lock);
+  conn_close(c);
+  return rc;
+}
+
+static void sqlite_close(void *state) {
+  struct sqlite_state *st = state;
+  if (!st)
+    return;
+  pthread_mutex_lock(&st->lock);
+  st->stopping = 1;
+  pthread_cond_signal(&st->work);
+  pthread_mutex_unlock(&st->lock);
+  pthread_join(st->writer, NULL);
+  conn_close(st->writer_conn);
+  while (st->free_readers) {
+    struct conn *c = st->free_readers;
+    st->free_readers = c->next_free;
+    conn_close(c);
+  }
+  pthread_mutex_destroy(&st->lock);
+  pthread_mutex_destroy(&st->pool_lock);
+  pthread_cond_destroy(&st->work);
+  pthread_cond_destroy(&st->done);
+  free(st->path);
+  free(st);
+}
+
+static enum sh_status sqlite_open(const char *path, const struct store_options *options,
+                                  void **state, struct sh_error *err) {
+  if (!*path)
+    return sh_fail(err, SH_ERR_INVALID, "bad_database_url", "db", "empty SQLite path");
+  struct sqlite_state *st = sh_calloc(1, sizeof *st);
+  if (!st)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  st->path = sh_strdup(path);
+  st->group_commit = options->group_commit;
+  st->read_pool_size = options->read_pool_size > 0 ? options->read_pool_size : 16;
+  pthread_mutex_init(&st->lock, NULL);
+  pthread_mutex_init(&st->pool_lock, NULL);
+  pthread_cond_init(&st->work, NULL);
+  pthread_cond_init(&st->done, NULL);
+  enum sh_status rc = conn_open(st->path, false, &st->writer_conn, err);
+  if (rc != SH_OK) {
+    free(st->path);
+    free(st);
+    return rc;
+  }
+  if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
+    conn_close(st->writer_conn);
+    free(st->path);
+    free(st);
+    return sh_fail(err, SH_ERR_INTERNAL, "thread_create_failed", NULL, NULL);
+  }
+  *state = st;
+  return SH_OK;
+}
+
+const struct store_ops store_sqlite_ops = {
+    .dialect = STORE_SQLITE,
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .write = sqlite_write,
+    .read = sqlite_read,
+    .exec = sqlite_exec,
+    .exec_script = sqlite_exec_script,
+};

@@ -1,0 +1,192 @@
+/* store.c — driver selection, dispatch and fetched results (see store.h). */
+#include "driver.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/mem.h"
+
+struct cell {
+  char *text; /* NULL for SQL NULL */
+  size_t len;
+};
+
+struct store_rows {
+  size_t ncols, nrows, cap;
+  struct cell *cells; /* nrows * ncols, row-major */
+};
+
+enum sh_status store_open(const char *url, const struct store_options *options, struct store **out,
+                          struct sh_error *err) {
+  const struct store_ops *ops = NULL;
+  const char *rest = url;
+  if (strncmp(url, "sqlite:", 7) == 0) {
+    ops = &store_sqlite_ops;
+    rest = url + 7;
+  } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+    ops = &store_pg_ops;
+  } else {
+    return sh_fail(err, SH_ERR_INVALID, "bad_database_url", "db",
+                   "expected sqlite:PATH or postgres://...");
+  }
+  struct store_options defaults = {.group_commit = true, .read_pool_size = 16};
+  struct store *store = sh_calloc(1, sizeof *store);
+  if (!store)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  store->ops = ops;
+  enum sh_status rc = ops->open(rest, options ? options : &defaults, &store->state, err);
+  if (rc != SH_OK) {
+    free(store);
+    return rc;
+  }
+  *out = store;
+  return SH_OK;
+}
+
+void store_close(struct store *store) {
+  if (!store)
+    return;
+  store->ops->close(store->state);
+  free(store);
+}
+
+enum store_dialect store_dialect_of(const struct store *store) {
+  return store->ops->dialect;
+}
+
+/* Wraps a unit so that its statements count in the store's statistics. */
+struct counted_unit {
+  struct store *store;
+  store_unit_fn fn;
+  void *arg;
+};
+
+static enum sh_status counted(struct store_tx *tx, void *arg, struct sh_error *err) {
+  struct counted_unit *u = arg;
+  tx->stats = &u->store->stats;
+  return u->fn(tx, u->arg, err);
+}
+
+enum sh_status store_write(struct store *store, store_unit_fn fn, void *arg, struct sh_error *err) {
+  struct counted_unit u = {store, fn, arg};
+  sh_error_clear(err);
+  return store->ops->write(store->state, counted, &u, err);
+}
+
+enum sh_status store_read(struct store *store, store_unit_fn fn, void *arg, struct sh_error *err) {
+  struct counted_unit u = {store, fn, arg};
+  sh_error_clear(err);
+  return store->ops->read(store->state, counted, &u, err);
+}
+
+void store_stats_read(struct store *store, uint64_t *statements, uint64_t *nanoseconds) {
+  *statements = atomic_load(&store->stats.statements);
+  *nanoseconds = atomic_load(&store->stats.nanoseconds);
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+enum sh_status store_exec(struct store_tx *tx, const char *sql, const struct store_param *params,
+                          int nparams, struct store_rows **rows, struct sh_error *err) {
+  if (nparams > 0 && !params)
+    return sh_fail(err, SH_ERR_INTERNAL, "internal", NULL, "parameters missing");
+  uint64_t start = tx->stats ? monotonic_ns() : 0;
+  enum sh_status rc = tx->ops->exec(tx, sql, params, nparams, rows, err);
+  if (tx->stats) {
+    atomic_fetch_add(&tx->stats->statements, 1);
+    atomic_fetch_add(&tx->stats->nanoseconds, monotonic_ns() - start);
+  }
+  return rc;
+}
+
+enum sh_status store_exec_script(struct store_tx *tx, const char *sql, struct sh_error *err) {
+  return tx->ops->exec_script(tx, sql, err);
+}
+
+int64_t store_changes(struct store_tx *tx) {
+  return tx->changes;
+}
+
+enum store_dialect store_tx_dialect(const struct store_tx *tx) {
+  return tx->ops->dialect;
+}
+
+struct store_rows *rows_new(size_t ncols) {
+  struct store_rows *rows = sh_calloc(1, sizeof *rows);
+  if (rows)
+    rows->ncols = ncols;
+  return rows;
+}
+
+enum sh_status rows_add(struct store_rows *rows, const char *const *cells, const size_t *lens) {
+  if (rows->nrows == rows->cap) {
+    size_t cap = rows->cap ? rows->cap * 2 : 8;
+    struct cell *c = sh_reallocarray(rows->cells, cap * (rows->ncols ? rows->ncols : 1), sizeof *c);
+    if (!c)
+      return SH_ERR_INTERNAL;
+    rows->cells = c;
+    rows->cap = cap;
+  }
+  struct cell *row = rows->cells + rows->nrows * rows->ncols;
+  for (size_t i = 0; i < rows->ncols; i++) {
+    row[i].text = NULL;
+    row[i].len = 0;
+    if (cells[i]) {
+      row[i].text = sh_strndup(cells[i], lens[i]);
+      if (!row[i].text) {
+        for (size_t k = 0; k < i; k++)
+          free(row[k].text);
+        return SH_ERR_INTERNAL;
+      }
+      row[i].len = lens[i];
+    }
+  }
+  rows->nrows++;
+  return SH_OK;
+}
+
+size_t store_rows_count(const struct store_rows *rows) {
+  return rows ? rows->nrows : 0;
+}
+
+static const struct cell *cell_at(const struct store_rows *rows, size_t row, size_t col) {
+  if (!rows || row >= rows->nrows || col >= rows->ncols)
+    return NULL;
+  return &rows->cells[row * rows->ncols + col];
+}
+
+bool store_rows_null(const struct store_rows *rows, size_t row, size_t col) {
+  const struct cell *c = cell_at(rows, row, col);
+  return !c || !c->text;
+}
+
+int64_t store_rows_int(const struct store_rows *rows, size_t row, size_t col) {
+  const struct cell *c = cell_at(rows, row, col);
+  if (!c || !c->text)
+    return 0;
+  return strtoll(c->text, NULL, 10);
+}
+
+const char *store_rows_text(const struct store_rows *rows, size_t row, size_t col) {
+  const struct cell *c = cell_at(rows, row, col);
+  return c ? c->text : NULL;
+}
+
+char *store_rows_strdup(const struct store_rows *rows, size_t row, size_t col) {
+  return sh_strdup(store_rows_text(rows, row, col));
+}
+
+void store_rows_free(struct store_rows *rows) {
+  if (!rows)
+    return;
+  for (size_t i = 0; i < rows->nrows * rows->ncols; i++)
+    free(rows->cells[i].text);
+  free(rows->cells);
+  free(rows);
+}
