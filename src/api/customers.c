@@ -182,10 +182,16 @@ static void customer_clear(struct customer *c) {
   memset(c, 0, sizeof *c);
 }
 
-static json_t *customer_json(struct api_request *req, const struct customer *c) {
+/* A customer as the API shows it. List rows are loaded without their contacts and
+ * addresses, so they do not carry the (empty) arrays: a client must not read "no contacts". */
+static json_t *customer_json(struct api_request *req, const struct customer *c, bool detail) {
   json_t *o = customer_fields_json(c);
   if (!o)
     return NULL;
+  if (!detail) {
+    json_object_del(o, "contacts");
+    json_object_del(o, "addresses");
+  }
   int tz = req->app->tz_offset_minutes;
   jsonx_set_int(o, "id", c->id);
   jsonx_set_int(o, "version", c->version);
@@ -227,7 +233,7 @@ void api_customers_create(struct api_request *req, struct api_response *resp) {
   if (rc == SH_OK)
     rc = customer_create(req->app, &req->actor, &in, req->idempotency_key, &out, &replayed, &err);
   if (rc == SH_OK)
-    api_reply(resp, replayed ? 200 : 201, customer_json(req, out));
+    api_reply(resp, replayed ? 200 : 201, customer_json(req, out, true));
   else
     api_error(req, resp, &err);
   customer_free(out);
@@ -246,7 +252,7 @@ void api_customers_get(struct api_request *req, struct api_response *resp) {
     return;
   }
   if (customer_get(req->app, &req->actor, id, &c, &err) == SH_OK)
-    api_reply(resp, 200, customer_json(req, c));
+    api_reply(resp, 200, customer_json(req, c, true));
   else
     api_error(req, resp, &err);
   customer_free(c);
@@ -271,7 +277,7 @@ void api_customers_update(struct api_request *req, struct api_response *resp) {
     rc = customer_update(req->app, &req->actor, id, b.version, &in,
                          present & ~((uint64_t)1 << CUSTOMER_FIELD_COUNT), &out, &err);
   if (rc == SH_OK)
-    api_reply(resp, 200, customer_json(req, out));
+    api_reply(resp, 200, customer_json(req, out, true));
   else
     api_error(req, resp, &err);
   customer_free(out);
@@ -438,7 +444,7 @@ void api_customers_list(struct api_request *req, struct api_response *resp) {
   json_t *items = json_array();
   size_t shown = lp.keyset && count > (size_t)lp.page_size ? (size_t)lp.page_size : count;
   for (size_t i = 0; i < shown; i++)
-    json_array_append_new(items, customer_json(req, list[i]));
+    json_array_append_new(items, customer_json(req, list[i], false));
   if (shown < count)
     next =
         api_cursor_encode(sort_keys[f.sort], sort_value(list[shown - 1], ranks[shown - 1], f.sort),
