@@ -403,15 +403,15 @@ void api_customers_list(struct api_request *req, struct api_response *resp) {
   char *folded = NULL, *next = NULL, prefix[8];
   struct sh_error err;
   bool searching = false;
-  if (!api_list_params(req, resp, allowed, sort_keys, CUSTOMER_SORT_CREATED, true, &lp))
+  /* A search lists the best matches first; otherwise the newest customers come first. */
+  const char *q = api_query(req, "q");
+  bool q_given = q && strspn(q, " ") < strlen(q);
+  if (!api_list_params(req, resp, allowed, sort_keys,
+                       q_given ? CUSTOMER_SORT_RELEVANCE : CUSTOMER_SORT_CREATED, !q_given, &lp))
     return;
   if (!read_filter(req, resp, &f, &folded, prefix))
     goto out;
   searching = f.q != NULL;
-  if (!api_query(req, "sort") && searching) {
-    lp.sort = CUSTOMER_SORT_RELEVANCE;
-    lp.descending = false;
-  }
   if (lp.sort == CUSTOMER_SORT_RELEVANCE && !searching) {
     api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
     goto out;

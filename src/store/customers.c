@@ -174,10 +174,11 @@ out:
   "COALESCE(c.deleted_at, 0), g.name AS province_name, p.name AS city_name, "                      \
   "r.name AS district_name"
 
-#define CUSTOMER_FROM                                                                              \
-  " FROM customers c LEFT JOIN regions r ON r.code = c.region_code"                                \
+#define CUSTOMER_JOINS                                                                             \
+  " LEFT JOIN regions r ON r.code = c.region_code"                                                 \
   " LEFT JOIN regions p ON p.code = r.parent_code"                                                 \
   " LEFT JOIN regions g ON g.code = p.parent_code"
+#define CUSTOMER_FROM " FROM customers c" CUSTOMER_JOINS
 
 /* $1 user, $2 dealer scope, $3 customer scope. */
 #define CUSTOMER_SCOPE                                                                             \
@@ -414,29 +415,32 @@ static const char rank_pg[] =
     "(CASE WHEN c.name_folded = $9 THEN 0 WHEN substr(c.name_folded, 1, length($9)) = $9 "
     "THEN 1 WHEN strpos(c.name_folded, $9) > 0 THEN 2 ELSE 3 END)";
 
-/* Keyset conditions and orders by sort key, ascending then descending: $10 value, $11 id. */
+/* Keyset conditions and orders by sort key, ascending then descending: $10 value, $11 id.
+ * They name the columns of the page query (k_id, k_name, ...), never a table. */
 static const char *const keyset[CUSTOMER_SORT_COUNT][2] = {
-    [CUSTOMER_SORT_ID] = {" AND c.id > $11", " AND c.id < $11"},
-    [CUSTOMER_SORT_NAME] = {" AND (c.name > $10 OR (c.name = $10 AND c.id > $11))",
-                            " AND (c.name < $10 OR (c.name = $10 AND c.id < $11))"},
-    [CUSTOMER_SORT_CREATED] = {" AND (c.created_at > $10 OR (c.created_at = $10 AND c.id > $11))",
-                               " AND (c.created_at < $10 OR (c.created_at = $10 AND c.id < $11))"},
-    [CUSTOMER_SORT_UPDATED] = {" AND (c.updated_at > $10 OR (c.updated_at = $10 AND c.id > $11))",
-                               " AND (c.updated_at < $10 OR (c.updated_at = $10 AND c.id < $11))"},
-    [CUSTOMER_SORT_RELEVANCE] = {" AND (rank > $10 OR (rank = $10 AND c.id > $11))",
-                                 " AND (rank > $10 OR (rank = $10 AND c.id > $11))"},
+    [CUSTOMER_SORT_ID] = {" AND k_id > $11", " AND k_id < $11"},
+    [CUSTOMER_SORT_NAME] = {" AND (k_name > $10 OR (k_name = $10 AND k_id > $11))",
+                            " AND (k_name < $10 OR (k_name = $10 AND k_id < $11))"},
+    [CUSTOMER_SORT_CREATED] = {" AND (k_created > $10 OR (k_created = $10 AND k_id > $11))",
+                               " AND (k_created < $10 OR (k_created = $10 AND k_id < $11))"},
+    [CUSTOMER_SORT_UPDATED] = {" AND (k_updated > $10 OR (k_updated = $10 AND k_id > $11))",
+                               " AND (k_updated < $10 OR (k_updated = $10 AND k_id < $11))"},
+    [CUSTOMER_SORT_RELEVANCE] = {" AND (k_rank > $10 OR (k_rank = $10 AND k_id > $11))",
+                                 " AND (k_rank > $10 OR (k_rank = $10 AND k_id > $11))"},
 };
 static const char *const order[CUSTOMER_SORT_COUNT][2] = {
-    [CUSTOMER_SORT_ID] = {" ORDER BY c.id", " ORDER BY c.id DESC"},
-    [CUSTOMER_SORT_NAME] = {" ORDER BY c.name, c.id", " ORDER BY c.name DESC, c.id DESC"},
-    [CUSTOMER_SORT_CREATED] = {" ORDER BY c.created_at, c.id",
-                               " ORDER BY c.created_at DESC, c.id DESC"},
-    [CUSTOMER_SORT_UPDATED] = {" ORDER BY c.updated_at, c.id",
-                               " ORDER BY c.updated_at DESC, c.id DESC"},
-    [CUSTOMER_SORT_RELEVANCE] = {" ORDER BY rank, c.id", " ORDER BY rank, c.id"},
+    [CUSTOMER_SORT_ID] = {" ORDER BY k_id", " ORDER BY k_id DESC"},
+    [CUSTOMER_SORT_NAME] = {" ORDER BY k_name, k_id", " ORDER BY k_name DESC, k_id DESC"},
+    [CUSTOMER_SORT_CREATED] = {" ORDER BY k_created, k_id", " ORDER BY k_created DESC, k_id DESC"},
+    [CUSTOMER_SORT_UPDATED] = {" ORDER BY k_updated, k_id", " ORDER BY k_updated DESC, k_id DESC"},
+    [CUSTOMER_SORT_RELEVANCE] = {" ORDER BY k_rank, k_id", " ORDER BY k_rank, k_id"},
 };
 
-/* Appends the fixed fragments of one list variant. */
+/* Appends the fixed fragments of one list variant. The page is chosen first, from the sort
+ * keys alone (an index walk that stops after one page when there is no search), and only
+ * the rows of that page are joined to their columns and region names: joining first made
+ * the default list sort every customer with its regions (23 ms for 5 000 customers here,
+ * 0.2 ms this way). */
 static enum sh_status compose(struct buf *sql, const struct customer_filter *f,
                               enum store_dialect dialect, bool counting) {
   bool searching = f->q && *f->q;
@@ -449,12 +453,13 @@ static enum sh_status compose(struct buf *sql, const struct customer_filter *f,
   if (counting) {
     rc = buf_append_str(sql, "SELECT count(*) FROM customers c WHERE");
   } else {
-    /* The rank is computed in a subquery so that the keyset condition can use it. */
-    rc = buf_append_str(sql, "SELECT * FROM (SELECT " CUSTOMER_COLUMNS ", ");
+    rc = buf_append_str(sql, "SELECT " CUSTOMER_COLUMNS ", k.k_rank FROM (SELECT * FROM ("
+                             "SELECT c.id AS k_id, c.name AS k_name, c.created_at AS k_created, "
+                             "c.updated_at AS k_updated, ");
     if (rc == SH_OK)
       rc = buf_append_str(sql, searching ? rank : "0");
     if (rc == SH_OK)
-      rc = buf_append_str(sql, " AS rank" CUSTOMER_FROM " WHERE");
+      rc = buf_append_str(sql, " AS k_rank FROM customers c WHERE");
   }
   if (rc == SH_OK)
     rc = buf_append_str(sql, CUSTOMER_SCOPE CUSTOMER_FILTERS);
@@ -462,13 +467,16 @@ static enum sh_status compose(struct buf *sql, const struct customer_filter *f,
     rc = buf_append_str(sql, search);
   if (rc != SH_OK || counting)
     return rc;
-  rc = buf_append_str(sql, ") c WHERE 1 = 1");
+  rc = buf_append_str(sql, ") m WHERE 1 = 1");
   if (rc == SH_OK && f->keyset)
     rc = buf_append_str(sql, keyset[f->sort][f->descending]);
   if (rc == SH_OK)
     rc = buf_append_str(sql, order[f->sort][f->descending]);
   if (rc == SH_OK)
-    rc = buf_append_str(sql, " LIMIT $12 OFFSET $13");
+    rc = buf_append_str(
+        sql, " LIMIT $12 OFFSET $13) k JOIN customers c ON c.id = k.k_id" CUSTOMER_JOINS);
+  if (rc == SH_OK)
+    rc = buf_append_str(sql, order[f->sort][f->descending]);
   return rc;
 }
 

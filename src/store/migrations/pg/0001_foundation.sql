@@ -120,6 +120,7 @@ CREATE INDEX customers_region ON customers(region_code, id);
 CREATE INDEX customers_dealer ON customers(dealer_id, id);
 CREATE INDEX customers_name ON customers(name, id);
 CREATE INDEX customers_updated ON customers(updated_at, id);
+CREATE INDEX customers_created ON customers(created_at, id);
 CREATE INDEX customers_search ON customers USING gin (search_text gin_trgm_ops);
 
 CREATE TABLE customer_contacts (
