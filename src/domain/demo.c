@@ -15,6 +15,7 @@
 #include "customer.h"
 #include "reference.h"
 #include "session.h"
+#include "settings.h"
 #include "user.h"
 
 struct list {
@@ -182,6 +183,13 @@ enum sh_status demo_generate(struct app *app, uint64_t seed, const char *dir, si
   if (rc == SH_OK) {
     actor_from_user(admin_record, &admin);
     snprintf(admin.address, sizeof admin.address, "demo");
+  }
+  if (rc == SH_OK) {
+    json_t *name = json_string("演示安防工程有限公司");
+    json_t *stored = NULL;
+    rc = settings_set(app, &admin, "company.name", name, 0, &stored, err);
+    json_decref(name);
+    json_decref(stored);
   }
   int64_t first_customer = 0;
   for (size_t i = 0; rc == SH_OK && i < ncustomers; i++) {

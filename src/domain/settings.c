@@ -8,6 +8,7 @@
 #include "../base/jsonx.h"
 #include "../base/mem.h"
 #include "../base/timefmt.h"
+#include "../base/utf8.h"
 #include "../store/settings.h"
 #include "audit.h"
 
@@ -111,6 +112,11 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
   case SETTING_CHOICE:
     ok = valid_choice(def->choices, text);
     break;
+  case SETTING_TEXT: {
+    size_t chars = utf8_length(text);
+    ok = chars >= (size_t)def->min && chars <= (size_t)def->max && utf8_valid(text, strlen(text));
+    break;
+  }
   }
   if (ok)
     return SH_OK;
@@ -119,6 +125,9 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
     snprintf(detail, sizeof detail, "%lld-%lld", (long long)def->min, (long long)def->max);
   else if (def->type == SETTING_CHOICE)
     snprintf(detail, sizeof detail, "%s", def->choices);
+  else if (def->type == SETTING_TEXT)
+    snprintf(detail, sizeof detail, "%lld-%lld characters", (long long)def->min,
+             (long long)def->max);
   return sh_fail(err, SH_ERR_INVALID, "invalid_setting_value", "value", detail);
 }
 
@@ -154,8 +163,8 @@ static json_t *value_json(const struct setting_def *def, const char *text) {
 
 static json_t *setting_json(const struct app *app, const struct setting_def *def,
                             const struct setting_row *row) {
-  static const char *const type_names[] = {"int",         "bool",   "time",
-                                           "time_ranges", "months", "choice"};
+  static const char *const type_names[] = {"int",    "bool",   "time", "time_ranges",
+                                           "months", "choice", "text"};
   json_t *o = json_object();
   if (!o)
     return NULL;
@@ -171,7 +180,7 @@ static json_t *setting_json(const struct app *app, const struct setting_def *def
   json_object_set_new(o, "label", json_string(def->label_zh));
   json_object_set_new(o, "version", json_integer(row && row->value ? row->version : 0));
   jsonx_set_time(o, "updated_at", row ? row->updated_at : 0, app->tz_offset_minutes);
-  if (def->type == SETTING_INT) {
+  if (def->type == SETTING_INT || def->type == SETTING_TEXT) {
     json_object_set_new(o, "min", json_integer(def->min));
     json_object_set_new(o, "max", json_integer(def->max));
   }

@@ -24,6 +24,7 @@ enum setting_type {
   SETTING_TIME_RANGES, /* "HH:MM-HH:MM,HH:MM-HH:MM", increasing, not overlapping */
   SETTING_MONTHS,      /* "M,M", distinct months 1..12 */
   SETTING_CHOICE,      /* one of the comma-separated choices */
+  SETTING_TEXT,        /* free text of min..max characters */
 };
 
 struct setting_def {
@@ -33,7 +34,7 @@ struct setting_def {
   const char *default_value; /* NULL when origin is "unset" */
   const char *origin;        /* "rulebook", "ours", "unset" */
   const char *spec;          /* "B2", "C2", ... */
-  int64_t min, max;          /* SETTING_INT bounds */
+  int64_t min, max;          /* SETTING_INT bounds; SETTING_TEXT length in characters */
   const char *choices;       /* SETTING_CHOICE: "calendar,working" */
   const char *label_zh;      /* what the settings page shows */
 };

@@ -10,6 +10,8 @@
   UNSET_INT("travel.allowance." kind "." level "." tier, "fen", "J3", 0, 10000000, label)
 
 const struct setting_def setting_defs[] = {
+    /* The company itself: named on warranty cards, notices and reports. */
+    {"company.name", SETTING_TEXT, "", NULL, "unset", "B4", 1, 100, NULL, "公司名称"},
     /* B: warranty (售后部门管理细则1 1)) */
     INT("warranty.company_months", "months", "12", "rulebook", "B2", 1, 240, "公司免费保修期"),
     INT("warranty.card_due_months", "months", "1", "rulebook", "B4", 1, 12,
