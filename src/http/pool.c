@@ -1,4 +1,5 @@
 /* pool.c — worker threads with one FIFO queue. */
+#define _GNU_SOURCE /* pthread_setname_np: named threads show in top -H and perf */
 #include "pool.h"
 
 #include <pthread.h>
@@ -24,6 +25,7 @@ struct pool {
 
 static void *worker(void *arg) {
   struct pool *p = arg;
+  pthread_setname_np(pthread_self(), "sh-worker");
   pthread_mutex_lock(&p->lock);
   for (;;) {
     while (!p->head && !p->stopping)
