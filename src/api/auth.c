@@ -20,12 +20,15 @@ static const struct jfield login_fields[] = {
      offsetof(struct login_body, password)},
 };
 
+/* The session cookie lives as long as the browser session: the server enforces the idle
+ * and absolute limits (a Max-Age would log out an active user when it ran out). Clearing it
+ * sets Max-Age=0. */
 static void set_cookie(struct api_request *req, struct api_response *resp, const char *value,
-                       int64_t max_age) {
+                       bool clear) {
   bool secure = req->tls || req->app->secure_cookies;
   snprintf(resp->set_cookie, sizeof resp->set_cookie,
-           "shouhou_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", value,
-           (long long)max_age, secure ? "; Secure" : "");
+           "shouhou_session=%s; Path=/; HttpOnly; SameSite=Lax%s%s", value,
+           clear ? "; Max-Age=0" : "", secure ? "; Secure" : "");
 }
 
 static json_t *actor_json(const struct actor *a) {
@@ -62,7 +65,7 @@ void api_auth_login(struct api_request *req, struct api_response *resp) {
     rc = session_login(req->app, b.username, b.password, req->remote_address, req->cookie_session,
                        &result, &err);
   if (rc == SH_OK) {
-    set_cookie(req, resp, result.session_id, result.idle_seconds);
+    set_cookie(req, resp, result.session_id, false);
     json_t *body = json_object();
     json_object_set_new(body, "user", actor_json(&result.actor));
     jsonx_set_str(body, "csrf_token", result.actor.csrf_token);
@@ -84,7 +87,7 @@ void api_auth_logout(struct api_request *req, struct api_response *resp) {
     return;
   }
   if (!req->actor.via_token)
-    set_cookie(req, resp, "", 0);
+    set_cookie(req, resp, "", true);
   api_reply(resp, 204, NULL);
 }
 

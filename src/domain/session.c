@@ -62,14 +62,11 @@ struct login_check {
   struct user_record *user; /* NULL if no such user */
   struct throttle_policy policy;
   struct address_state address_state;
-  int64_t idle_minutes;
 };
 
 static enum sh_status login_read(struct store_tx *tx, void *arg, struct sh_error *err) {
   struct login_check *c = arg;
   enum sh_status rc = read_policy(tx, &c->policy, err);
-  if (rc == SH_OK)
-    rc = settings_int(tx, "auth.session_idle_minutes", &c->idle_minutes, err);
   if (rc == SH_OK)
     rc = store_throttle_get(tx, c->address, &c->address_state.failures,
                             &c->address_state.window_start, err);
@@ -178,7 +175,6 @@ enum sh_status session_login(struct app *app, const char *username, const char *
     snprintf(out->actor.address, sizeof out->actor.address, "%s", address);
     secret_token(out->session_id);
     secret_token(out->actor.csrf_token);
-    out->idle_seconds = c.idle_minutes * 60;
   }
   struct sh_error werr;
   rc = store_write(app->store, login_record, &w, ok ? err : &werr);

@@ -23,7 +23,6 @@
 struct login_result {
   char session_id[SECRET_TOKEN_LEN + 1]; /* goes into the cookie */
   struct actor actor;                    /* includes the CSRF token */
-  int64_t idle_seconds;                  /* for the cookie's Max-Age */
 };
 
 /* Checks the credentials; on success makes a new session (deleting old_session_id, if any).
