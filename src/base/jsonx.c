@@ -12,7 +12,8 @@ enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh
   if (!utf8_valid(body, len))
     return sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", NULL, NULL);
   json_error_t jerr;
-  json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+  /* DECODE_ANY: a bare 42 or "x" is well-formed JSON and gets body_not_object below. */
+  json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
   if (!root) {
     if (strstr(jerr.text, "duplicate object key")) {
       /* jansson says: duplicate object key near '"name"' */

@@ -41,7 +41,8 @@ struct jfield {
  * body_not_object). On success *out is a new reference the caller must json_decref. */
 enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh_error *err);
 
-/* Decodes obj into target by the table. present (may be NULL) gets bit i set for each field
+/* Decodes obj into target by the table. target must start zeroed: on failure the strings
+ * already stored in it are freed. present (may be NULL) gets bit i set for each field
  * i that was present in obj (even as null), so updates can tell "absent" from "cleared".
  * prefix (may be NULL) is put before field names in errors. */
 enum sh_status jsonx_decode(json_t *obj, const struct jfield *fields, size_t nfields, void *target,

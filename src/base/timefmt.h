@@ -16,7 +16,7 @@ int64_t time_now(void);
 void time_format_iso(int64_t utc, int offset_minutes, char out[TIME_ISO_LEN]);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+hh:mm"/"-hh:mm" (a space may stand for
- * the T). Rejects impossible dates and times. */
+ * the T). Rejects impossible dates and times, and local dates before 1900. */
 bool time_parse_iso(const char *s, int64_t *out_utc);
 
 /* True if s is a real calendar date "YYYY-MM-DD" (years 1900..9999). */

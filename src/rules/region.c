@@ -57,8 +57,8 @@ bool region_covers(const char *grant, const char *code) {
 bool region_is_statistical(const char *code, const char *name) {
   int level = region_level(code);
   if (level == 2)
-    return strcmp(name, "市辖区") == 0 || strcmp(name, "省直辖县级行政区划") == 0 ||
-           strcmp(name, "自治区直辖县级行政区划") == 0;
+    return strcmp(name, "市辖区") == 0 || strcmp(name, "县") == 0 ||
+           strcmp(name, "省直辖县级行政区划") == 0 || strcmp(name, "自治区直辖县级行政区划") == 0;
   if (level == 3)
     return code[4] == '7' && code[5] >= '1' && code[5] <= '9';
   return false;

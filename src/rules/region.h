@@ -30,7 +30,8 @@ void region_parent(const char *code, char out[REGION_CODE_LEN + 1]);
 bool region_covers(const char *grant, const char *code);
 
 /* True for a statistical-only unit of the NBS code table, which is not an administrative
- * division: at city level the groupings 市辖区, 省直辖县级行政区划 and 自治区直辖县级行政区划;
+ * division: at city level the groupings 市辖区, 县 (重庆 500200), 省直辖县级行政区划 and
+ * 自治区直辖县级行政区划;
  * at county level the functional zones numbered 71–79 (development zones, industrial parks,
  * management districts). They stay selectable — customers sit in them — but are marked. */
 bool region_is_statistical(const char *code, const char *name);

@@ -5,9 +5,12 @@
  * run the field work (dispatcher, engineering and project managers) and the department's
  * management; deleting a customer is a manager's or administrator's act; QC, warehouse and
  * finance read customers for their own work (quality feedback, shipping addresses, bills).
- * Dealers read only the customers linked to their dealership and customers only their own
- * record — those limits are applied in the queries. Audit and users are the administrator's;
- * settings are read by managers and changed by the administrator. */
+ * Technicians read customers to phone ahead and find the site (SPEC C3). The administrator
+ * may change and delete customers (correcting an archive is part of keeping it). Dealers
+ * read only the customers linked to their dealership and customers only their own record —
+ * those limits are applied in the queries. Audit and users are the administrator's;
+ * settings are read by management and by the engineering manager, who plans the return
+ * visits by them (SPEC D1), and changed by the administrator. */
 #include "roles.h"
 
 #include <string.h>

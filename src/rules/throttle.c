@@ -10,7 +10,9 @@ int64_t throttle_wait(const struct throttle_policy *p, const struct account_stat
       wait = account->locked_until - now;
     if (p->slow_after > 0 && account->failures >= p->slow_after) {
       int extra = account->failures - p->slow_after;
-      int64_t delay = extra >= 30 ? p->lock_seconds : (int64_t)1 << extra;
+      /* 2^extra seconds, never less after more failures; capped by the lock time when
+       * there is one (2^30 s, 34 years, is the ceiling of the shift itself). */
+      int64_t delay = (int64_t)1 << (extra > 30 ? 30 : extra);
       if (p->lock_seconds > 0 && delay > p->lock_seconds)
         delay = p->lock_seconds;
       int64_t until = account->last_failed_at + delay;
