@@ -251,13 +251,11 @@ static char **split_codes(const char *text, size_t *n) {
 }
 
 static int user_add_command(struct cli_context *c) {
-  static const struct option options[] = {{"username", required_argument, NULL, 'u'},
-                                          {"role", required_argument, NULL, 'r'},
-                                          {"name", required_argument, NULL, 'n'},
-                                          {"regions", required_argument, NULL, 'g'},
-                                          {"customer-id", required_argument, NULL, 'c'},
-                                          {"no-password", no_argument, NULL, 'x'},
-                                          {NULL, 0, NULL, 0}};
+  static const struct option options[] = {
+      {"username", required_argument, NULL, 'u'},    {"role", required_argument, NULL, 'r'},
+      {"name", required_argument, NULL, 'n'},        {"regions", required_argument, NULL, 'g'},
+      {"customer-id", required_argument, NULL, 'c'}, {"dealer-id", required_argument, NULL, 'd'},
+      {"no-password", no_argument, NULL, 'x'},       {NULL, 0, NULL, 0}};
   struct user_input in = {.active = true};
   const char *regions = "000000";
   bool no_password = false;
@@ -278,8 +276,20 @@ static int user_add_command(struct cli_context *c) {
       regions = optarg;
       break;
     case 'c':
-      in.customer_id = strtoll(optarg, NULL, 10);
+    case 'd': {
+      char *end = NULL;
+      long long id = strtoll(optarg, &end, 10);
+      if (*end || id < 1) {
+        fprintf(stderr, "shouhou user add: --%s takes a positive number\n",
+                opt == 'c' ? "customer-id" : "dealer-id");
+        return EXIT_USAGE;
+      }
+      if (opt == 'c')
+        in.customer_id = id;
+      else
+        in.dealer_id = id;
       break;
+    }
     case 'x':
       no_password = true;
       break;
@@ -289,7 +299,7 @@ static int user_add_command(struct cli_context *c) {
   }
   if (!in.username || !in.role) {
     fprintf(stderr, "usage: shouhou user add --username U --role R [--name N] "
-                    "[--regions CODES] [--customer-id N] [--no-password]\n");
+                    "[--regions CODES] [--customer-id N] [--dealer-id N] [--no-password]\n");
     return EXIT_USAGE;
   }
   if (!in.display_name)
@@ -330,7 +340,7 @@ int cli_user(struct cli_context *c) {
     size_t count = 0;
     int64_t total = 0;
     struct sh_error err;
-    if (user_list(&c->app, 0, 10000, &list, &count, &total, &err) != SH_OK) {
+    if (user_list(&c->app, false, 0, 10000, &list, &count, &total, &err) != SH_OK) {
       print_error("user list", &err);
       return EXIT_FAILURE_GENERAL;
     }

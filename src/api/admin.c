@@ -51,8 +51,8 @@ void api_users_list(struct api_request *req, struct api_response *resp) {
     return;
   if (lp.keyset) {
     api_fail(req, resp, SH_ERR_MALFORMED, "unknown_parameter", "cursor");
-  } else if (user_list(req->app, (lp.page - 1) * lp.page_size, lp.page_size, &list, &count, &total,
-                       &err) != SH_OK) {
+  } else if (user_list(req->app, lp.descending, (lp.page - 1) * lp.page_size, lp.page_size, &list,
+                       &count, &total, &err) != SH_OK) {
     api_error(req, resp, &err);
   } else {
     json_t *items = json_array();
@@ -103,11 +103,11 @@ static enum sh_status regions_of(json_t *a, char ***out, size_t *n, struct sh_er
   size_t i;
   json_t *v;
   json_array_foreach(a, i, v) {
-    if (!json_is_string(v)) {
+    if (!jsonx_text(v)) {
       free(list);
       return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", "regions", "string");
     }
-    list[i] = (char *)json_string_value(v);
+    list[i] = (char *)jsonx_text(v);
   }
   *out = list;
   *n = json_array_size(a);
@@ -260,9 +260,11 @@ void api_settings_update(struct api_request *req, struct api_response *resp) {
 }
 
 json_t *api_audit_items(struct api_request *req, const struct audit_record *list, size_t count,
-                        int64_t total, bool more) {
+                        int64_t total, int64_t page_size) {
+  bool more = count > (size_t)page_size;
+  size_t shown = more ? (size_t)page_size : count;
   json_t *items = json_array();
-  for (size_t i = 0; i < count; i++) {
+  for (size_t i = 0; i < shown; i++) {
     const struct audit_record *a = &list[i];
     json_t *o = json_object();
     json_error_t jerr;
@@ -278,15 +280,17 @@ json_t *api_audit_items(struct api_request *req, const struct audit_record *list
     jsonx_set_str(o, "address", a->address);
     json_array_append_new(items, o);
   }
-  char next[24];
-  if (more && count)
-    snprintf(next, sizeof next, "%lld", (long long)list[count - 1].id);
-  return api_list_body(items, total, more && count ? next : NULL);
+  char *next =
+      more ? api_cursor_encode("id", true, json_integer(list[shown - 1].id), list[shown - 1].id)
+           : NULL;
+  json_t *body = api_list_body(items, total, next);
+  free(next);
+  return body;
 }
 
 void api_audit_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {"entity", "entity_id", "actor_id",  "action", "from",
-                                        "to",     "before_id", "page_size", NULL};
+                                        "to",     "cursor",    "page_size", NULL};
   struct audit_filter f = {.limit = 50};
   struct audit_record *list = NULL;
   size_t count = 0;
@@ -300,11 +304,12 @@ void api_audit_list(struct api_request *req, struct api_response *resp) {
     const char *key;
     int64_t *out;
     int64_t max;
-  } ints[] = {{"entity_id", &f.entity_id, INT64_MAX / 2},
-              {"actor_id", &f.actor_id, INT64_MAX / 2},
-              {"before_id", &f.before_id, INT64_MAX / 2},
-              {"page_size", &f.limit, SH_MAX_PAGE_SIZE}};
-  for (size_t i = 0; i < 4; i++) {
+  } ints[] = {{"entity_id", &f.entity_id, INT64_MAX / 2}, {"actor_id", &f.actor_id, INT64_MAX / 2}};
+  int64_t page_size;
+  if (!api_id_page(req, resp, &f.before_id, &page_size))
+    return;
+  f.limit = page_size + 1;
+  for (size_t i = 0; i < 2; i++) {
     const char *v = api_query(req, ints[i].key);
     if (v && !api_parse_int(v, 1, ints[i].max, ints[i].out)) {
       api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", ints[i].key);
@@ -324,6 +329,6 @@ void api_audit_list(struct api_request *req, struct api_response *resp) {
     api_error(req, resp, &err);
     return;
   }
-  api_reply(resp, 200, api_audit_items(req, list, count, total, (int64_t)count == f.limit));
+  api_reply(resp, 200, api_audit_items(req, list, count, total, page_size));
   audit_records_free(list, count);
 }

@@ -34,7 +34,8 @@ struct api_request {
   const char *route_pattern; /* the matched pattern, for logs and metrics */
   struct api_kv query[API_MAX_QUERY_ARGS];
   int nquery;
-  bool query_overflow; /* more than API_MAX_QUERY_ARGS arguments were sent */
+  bool query_overflow;   /* more than API_MAX_QUERY_ARGS arguments were sent */
+  const char *query_nul; /* the key of a query value holding a NUL byte (%00), or NULL */
   const char *path_params[API_MAX_PATH_PARAMS];
   int npath_params;
   const char *body; /* NUL-terminated copy of the body, "" if none */
@@ -100,7 +101,7 @@ const char *api_query(const struct api_request *req, const char *key);
 /* Parses path parameter i as an id (1..2^53-1). False if it is not one. */
 bool api_path_id(const struct api_request *req, int i, int64_t *id);
 
-/* Records a finished request for /metrics. */
-void api_metrics_observe(const char *route_pattern, int status, int64_t duration_usec);
+/* Records a finished request for /metrics. route is NULL when no route matched. */
+void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec);
 
 #endif

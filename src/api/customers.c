@@ -39,7 +39,7 @@ static const struct jfield customer_fields[] = {
     F(customer_group, JF_STRING, JF_NULLABLE, 0, 32),
     F(product_types, JF_JSON, JF_NULLABLE, 0, 0),
     F(key_customer, JF_BOOL, 0, 0, 0),
-    F(note, JF_STRING, JF_NULLABLE, 0, 500),
+    F(note, JF_STRING, JF_NULLABLE | JF_MULTILINE, 0, 500),
     F(contacts, JF_JSON, JF_NULLABLE, 0, 0),
     F(addresses, JF_JSON, JF_NULLABLE, 0, 0),
     F(version, JF_INT, JF_REQUIRED, 1, INT64_MAX),
@@ -102,7 +102,9 @@ static enum sh_status body_to_customer(struct customer_body *b, struct customer 
       b->customer_group = b->note = NULL;
   /* product_types: distinct dictionary identifiers */
   if (b->product_types) {
-    if (!json_is_array(b->product_types) || json_array_size(b->product_types) > 20)
+    if (!json_is_array(b->product_types))
+      return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", "product_types", "array");
+    if (json_array_size(b->product_types) > 20)
       return sh_fail(err, SH_ERR_INVALID, "too_many_items", "product_types", NULL);
     size_t i;
     json_t *v;
@@ -110,7 +112,7 @@ static enum sh_status body_to_customer(struct customer_body *b, struct customer 
       snprintf(field, sizeof field, "product_types[%zu]", i);
       if (!json_is_string(v))
         return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", field, "string");
-      if (!identifier(json_string_value(v)))
+      if (!jsonx_text(v) || !identifier(jsonx_text(v)))
         return sh_fail(err, SH_ERR_INVALID, "invalid_choice", field, NULL);
       for (size_t k = 0; k < i; k++)
         if (json_equal(v, json_array_get(b->product_types, k)))
@@ -211,8 +213,10 @@ static bool decode_body(struct api_request *req, struct api_response *resp, stru
     /* On creation there is no version to carry: decode without the last field. */
     rc = jsonx_decode(root, customer_fields, present ? NFIELDS : NFIELDS - 1, b, present, NULL,
                       &err);
-    if (rc == SH_OK && present && !(*present & ((uint64_t)1 << CUSTOMER_FIELD_COUNT)))
+    if (rc == SH_OK && present && !(*present & ((uint64_t)1 << CUSTOMER_FIELD_COUNT))) {
       rc = sh_fail(&err, SH_ERR_INVALID, "field_required", "version", NULL);
+      jsonx_free(customer_fields, NFIELDS, b);
+    }
   }
   json_decref(root);
   if (rc != SH_OK) {
@@ -377,6 +381,20 @@ static bool read_filter(struct api_request *req, struct api_response *resp,
   return true;
 }
 
+/* True if q holds something to search for once folded: "　" (a full-width space) is as empty
+ * as " ". Invalid UTF-8 counts as given; the query check refuses it before it matters. */
+static bool search_given(const char *q) {
+  if (!q)
+    return false;
+  if (!utf8_valid(q, strlen(q)))
+    return true;
+  struct buf b;
+  buf_init(&b, 4 * SH_MAX_QUERY_BYTES);
+  bool given = utf8_fold(&b, q) != SH_OK || (b.data && strspn(b.data, " ") < b.len);
+  buf_free(&b);
+  return given;
+}
+
 static json_t *sort_value(const struct customer *c, int64_t rank, enum customer_sort sort) {
   switch (sort) {
   case CUSTOMER_SORT_NAME:
@@ -404,8 +422,7 @@ void api_customers_list(struct api_request *req, struct api_response *resp) {
   struct sh_error err;
   bool searching = false;
   /* A search lists the best matches first; otherwise the newest customers come first. */
-  const char *q = api_query(req, "q");
-  bool q_given = q && strspn(q, " ") < strlen(q);
+  bool q_given = search_given(api_query(req, "q"));
   if (!api_list_params(req, resp, allowed, sort_keys,
                        q_given ? CUSTOMER_SORT_RELEVANCE : CUSTOMER_SORT_CREATED, !q_given, &lp))
     return;
@@ -430,12 +447,7 @@ void api_customers_list(struct api_request *req, struct api_response *resp) {
     }
     f.after_text = json_string_value(v);
     f.after_int = json_integer_value(v);
-  } else if (lp.keyset) {
-    /* The first keyset page: start before every row in sort order. */
-    bool desc = f.descending && f.sort != CUSTOMER_SORT_RELEVANCE;
-    f.after_id = desc ? INT64_MAX : 0;
-    f.after_int = desc ? INT64_MAX : -1;
-    f.after_text = desc ? "\xf4\x8f\xbf\xbf" : "";
+    f.after = true;
   }
   if (customer_list(req->app, &req->actor, &f, &list, &ranks, &count, &total, &err) != SH_OK) {
     api_error(req, resp, &err);
@@ -446,9 +458,9 @@ void api_customers_list(struct api_request *req, struct api_response *resp) {
   for (size_t i = 0; i < shown; i++)
     json_array_append_new(items, customer_json(req, list[i], false));
   if (shown < count)
-    next =
-        api_cursor_encode(sort_keys[f.sort], sort_value(list[shown - 1], ranks[shown - 1], f.sort),
-                          list[shown - 1]->id);
+    next = api_cursor_encode(sort_keys[f.sort], f.descending,
+                             sort_value(list[shown - 1], ranks[shown - 1], f.sort),
+                             list[shown - 1]->id);
   api_reply(resp, 200, api_list_body(items, total, next));
 out:
   customer_list_free(list, count);
@@ -459,7 +471,7 @@ out:
 }
 
 void api_customers_history(struct api_request *req, struct api_response *resp) {
-  static const char *const allowed[] = {"before_id", "page_size", NULL};
+  static const char *const allowed[] = {"cursor", "page_size", NULL};
   int64_t id, before = 0, size = 50, total = 0;
   struct audit_record *list = NULL;
   size_t count = 0;
@@ -470,17 +482,13 @@ void api_customers_history(struct api_request *req, struct api_response *resp) {
     api_fail(req, resp, SH_ERR_NOT_FOUND, "not_found", NULL);
     return;
   }
-  const char *b = api_query(req, "before_id"), *s = api_query(req, "page_size");
-  if ((b && !api_parse_int(b, 1, INT64_MAX / 2, &before)) ||
-      (s && !api_parse_int(s, 1, SH_MAX_PAGE_SIZE, &size))) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", b ? "before_id" : "page_size");
+  if (!api_id_page(req, resp, &before, &size))
     return;
-  }
-  if (customer_history(req->app, &req->actor, id, before, size, &list, &count, &total, &err) !=
+  if (customer_history(req->app, &req->actor, id, before, size + 1, &list, &count, &total, &err) !=
       SH_OK) {
     api_error(req, resp, &err);
     return;
   }
-  api_reply(resp, 200, api_audit_items(req, list, count, total, (int64_t)count == size));
+  api_reply(resp, 200, api_audit_items(req, list, count, total, size));
   audit_records_free(list, count);
 }

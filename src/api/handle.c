@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/limits.h"
 #include "../base/secret.h"
 #include "../domain/session.h"
 #include "api.h"
@@ -93,10 +94,26 @@ static enum sh_status authenticate(struct api_request *req, struct sh_error *err
   return rc;
 }
 
+/* An Idempotency-Key is 1..128 printable ASCII characters: an empty key would make every
+ * create of a user replay the first one. */
+static bool idempotency_key_valid(const char *key) {
+  size_t n = strlen(key);
+  if (n == 0 || n > SH_MAX_IDEMPOTENCY_KEY_BYTES)
+    return false;
+  for (; *key; key++)
+    if (*key < 0x21 || *key > 0x7e)
+      return false;
+  return true;
+}
+
 void api_handle(const struct api_route *route, struct api_request *req, struct api_response *resp) {
   struct sh_error err;
   sh_error_clear(&err);
   req->route_pattern = route->pattern;
+  if (req->idempotency_key && !idempotency_key_valid(req->idempotency_key)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "Idempotency-Key");
+    return;
+  }
   if (strcmp(route->action, "public") != 0) {
     enum action action;
     enum sh_status rc = authenticate(req, &err);

@@ -1,6 +1,7 @@
 /* list.c — query checks, paging, sorting and cursors (see list.h). */
 #include "list.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,10 @@ static bool check(struct api_request *req, struct api_response *resp, const char
     api_fail(req, resp, SH_ERR_MALFORMED, "too_many_items", "query");
     return false;
   }
+  if (req->query_nul) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", req->query_nul);
+    return false;
+  }
   for (int i = 0; i < req->nquery; i++) {
     const char *key = req->query[i].key, *value = req->query[i].value;
     if (!in_list(allowed, key) && !(lists && in_list(list_keys, key))) {
@@ -35,7 +40,11 @@ static bool check(struct api_request *req, struct api_response *resp, const char
         api_fail(req, resp, SH_ERR_MALFORMED, "duplicate_parameter", key);
         return false;
       }
-    if (value && (strlen(value) > SH_MAX_QUERY_BYTES || !utf8_valid(value, strlen(value)))) {
+    if (value && strlen(value) > SH_MAX_QUERY_BYTES) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "field_length", key);
+      return false;
+    }
+    if (value && !utf8_valid(value, strlen(value))) {
       api_fail(req, resp, SH_ERR_MALFORMED, "invalid_utf8", key);
       return false;
     }
@@ -68,6 +77,11 @@ bool api_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) {
     return false;
   *out = v;
   return true;
+}
+
+/* The sort a cursor belongs to: "name" or "-name". */
+static void cursor_sort(char *out, size_t n, const char *sort_name, bool descending) {
+  snprintf(out, n, "%s%s", descending ? "-" : "", sort_name);
 }
 
 bool api_list_params(struct api_request *req, struct api_response *resp, const char *const *allowed,
@@ -122,7 +136,9 @@ bool api_list_params(struct api_request *req, struct api_response *resp, const c
       free(raw);
       const char *s = json_string_value(json_object_get(c, "s"));
       json_t *id = json_object_get(c, "i");
-      if (!c || !s || strcmp(s, sort_keys[out->sort]) != 0 || !json_is_integer(id) ||
+      char expected[64];
+      cursor_sort(expected, sizeof expected, sort_keys[out->sort], out->descending);
+      if (!c || !s || strcmp(s, expected) != 0 || !json_is_integer(id) ||
           !json_object_get(c, "v")) {
         json_decref(c);
         api_fail(req, resp, SH_ERR_MALFORMED, "invalid_cursor", "cursor");
@@ -139,9 +155,11 @@ void api_list_params_free(struct list_params *p) {
   p->cursor = NULL;
 }
 
-char *api_cursor_encode(const char *sort_name, json_t *value, int64_t id) {
+char *api_cursor_encode(const char *sort_name, bool descending, json_t *value, int64_t id) {
+  char sort[64];
+  cursor_sort(sort, sizeof sort, sort_name, descending);
   json_t *c = json_object();
-  json_object_set_new(c, "s", json_string(sort_name));
+  json_object_set_new(c, "s", json_string(sort));
   json_object_set_new(c, "v", value ? value : json_null());
   json_object_set_new(c, "i", json_integer(id));
   char *text = jsonx_dump(c);
@@ -159,4 +177,33 @@ json_t *api_list_body(json_t *items, int64_t total, const char *next_cursor) {
   json_object_set_new(body, "total", json_integer(total));
   json_object_set_new(body, "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
   return body;
+}
+
+bool api_id_page(struct api_request *req, struct api_response *resp, int64_t *before_id,
+                 int64_t *page_size) {
+  *before_id = 0;
+  *page_size = 50;
+  const char *size = api_query(req, "page_size"), *cursor = api_query(req, "cursor");
+  if (size && !api_parse_int(size, 1, SH_MAX_PAGE_SIZE, page_size)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "page_size");
+    return false;
+  }
+  if (cursor && *cursor) {
+    size_t len = 0;
+    char *raw = base64url_decode(cursor, 2048, &len);
+    json_error_t jerr;
+    json_t *c = raw ? json_loadb(raw, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    free(raw);
+    const char *s = json_string_value(json_object_get(c, "s"));
+    json_t *id = json_object_get(c, "i");
+    bool ok = s && strcmp(s, "-id") == 0 && json_is_integer(id) && json_integer_value(id) > 0;
+    if (ok)
+      *before_id = json_integer_value(id);
+    json_decref(c);
+    if (!ok) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_cursor", "cursor");
+      return false;
+    }
+  }
+  return true;
 }

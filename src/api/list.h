@@ -34,11 +34,19 @@ bool api_list_params(struct api_request *req, struct api_response *resp, const c
                      struct list_params *out);
 void api_list_params_free(struct list_params *p);
 
-/* A cursor for the row after (value, id) in sort order sort_name. Takes value. Caller frees. */
-char *api_cursor_encode(const char *sort_name, json_t *value, int64_t id);
+/* A cursor for the row after (value, id) in the order sort_name (descending if asked); a
+ * cursor is valid only for the sort and direction it was made in. Takes value. Caller
+ * frees. */
+char *api_cursor_encode(const char *sort_name, bool descending, json_t *value, int64_t id);
 
 /* {"items": items, "total": total, "next_cursor": next or null}. Takes items. */
 json_t *api_list_body(json_t *items, int64_t total, const char *next_cursor);
+
+/* For newest-first lists keyed by id (audit, history): page_size (1..100, default 50) and
+ * cursor (made by api_cursor_encode("id", true, …)). *before_id is 0 for the first page.
+ * On failure fills resp and returns false. */
+bool api_id_page(struct api_request *req, struct api_response *resp, int64_t *before_id,
+                 int64_t *page_size);
 
 /* Parses a query value as a whole number in [min, max]; false if it is not one. */
 bool api_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);

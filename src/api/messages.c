@@ -2,6 +2,7 @@
  * code concerns no field, the detail). Wording follows UI.md 7 (XX不能为空 …). */
 #include "messages.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,13 +10,15 @@ struct message {
   const char *code;
   const char *zh;
   const char *en;
+  bool value; /* "%s" is the detail (the offending value) when there is one, else the field */
 };
 
 static const struct message messages[] = {
-    {"invalid_json", "请求内容不是有效的 JSON(%s)", "The body is not valid JSON (%s)"},
+    {"invalid_json", "请求内容不是有效的 JSON(%s)", "The body is not valid JSON (%s)", true},
     {"invalid_utf8", "内容含有无效的 UTF-8 字符: %s", "Invalid UTF-8 in %s"},
     {"duplicate_key", "字段重复: %s", "Duplicate key: %s"},
     {"body_not_object", "请求内容必须是 JSON 对象", "The body must be a JSON object"},
+    {"invalid_character", "%s含有不允许的控制字符", "%s holds a control character"},
     {"unknown_field", "不支持的字段: %s", "Unknown field: %s"},
     {"wrong_type", "字段类型错误: %s", "Wrong type for %s"},
     {"field_required", "%s不能为空", "%s is required"},
@@ -24,16 +27,17 @@ static const struct message messages[] = {
     {"invalid_date", "%s不是有效日期(YYYY-MM-DD)", "%s is not a valid date (YYYY-MM-DD)"},
     {"invalid_phone", "请输入正确的电话号码: %s", "Enter a valid phone number: %s"},
     {"invalid_email", "请输入正确的邮箱地址: %s", "Enter a valid e-mail address: %s"},
-    {"invalid_region", "地区编码无效: %s", "Invalid region code: %s"},
-    {"unknown_region", "地区编码不存在: %s", "Unknown region code: %s"},
-    {"region_not_granted", "您没有该地区的权限: %s", "That region is outside your regions: %s"},
+    {"invalid_region", "地区编码无效: %s", "Invalid region code: %s", true},
+    {"unknown_region", "地区编码不存在: %s", "Unknown region code: %s", true},
+    {"region_not_granted", "您没有该地区的权限: %s", "That region is outside your regions: %s",
+     true},
     {"invalid_choice", "%s的取值不在字典中", "%s is not a value of its dictionary"},
     {"too_many_items", "%s条目过多", "Too many items in %s"},
     {"more_than_one_primary", "只能有一个主要联系人", "Only one contact may be primary"},
     {"more_than_one_default", "只能有一个默认地址", "Only one address may be the default"},
     {"invalid_username", "用户名须为2到64位字母、数字或 _ . -",
      "A username is 2 to 64 letters, digits, _ . or -"},
-    {"invalid_role", "角色无效: %s", "Invalid role: %s"},
+    {"invalid_role", "角色无效: %s", "Invalid role: %s", true},
     {"field_readonly", "%s不可修改", "%s cannot be changed"},
     {"unknown_customer", "客户不存在: %s", "No such customer: %s"},
     {"unknown_parameter", "不支持的查询参数: %s", "Unknown query parameter: %s"},
@@ -60,7 +64,9 @@ static const struct message messages[] = {
      "The body must be application/json"},
     {"setting_unset", "系统设置 %s 尚未配置, 请联系管理员",
      "The setting %s has no value yet: ask an administrator"},
-    {"invalid_setting_value", "设置值无效(允许: %s)", "Invalid setting value (allowed: %s)"},
+    {"invalid_setting_value", "设置值无效(允许: %s)", "Invalid setting value (allowed: %s)", true},
+    {"invalid_setting_order", "设置值顺序不对(须满足 %s)", "Settings out of order (needs %s)",
+     true},
     {"database_unavailable", "数据库暂时不可用, 请稍后再试",
      "The database is unavailable: try again"},
     {"database_busy", "系统繁忙, 请稍后再试", "The server is busy: try again"},
@@ -69,6 +75,11 @@ static const struct message messages[] = {
     {"transaction_aborted", "保存失败, 请重试", "Saving failed: try again"},
     {"database_error", "数据库错误, 请稍后再试", "Database error: try again"},
     {"shutting_down", "服务正在停止", "The server is shutting down"},
+    {"malformed", "请求格式错误", "Malformed request"},
+    {"invalid", "提交的数据无效", "Invalid data"},
+    {"conflict", "数据冲突, 请重新加载后再试", "Conflicting change: reload and retry"},
+    {"unavailable", "服务暂时不可用, 请稍后再试", "The service is unavailable: try again"},
+    {"rate_limited", "请求过于频繁, 请稍后再试", "Too many requests: try later"},
     {"internal", "服务器内部错误", "Internal server error"},
     {"out_of_memory", "服务器内部错误", "Internal server error"},
     {"bad_request", "请求格式错误", "Bad request"},
@@ -92,14 +103,25 @@ void api_message(enum api_lang lang, const struct sh_error *err, char *out, size
   if (!m)
     m = find("internal");
   const char *fmt = lang == API_LANG_EN ? m->en : m->zh;
-  const char *arg = err->field[0] ? err->field : err->detail;
-  if (strcmp(err->code, "invalid_json") == 0 || strcmp(err->code, "invalid_setting_value") == 0)
-    arg = err->detail;
-  if (strstr(fmt, "%s")) {
+  const char *arg = m->value && err->detail[0] ? err->detail
+                    : err->field[0]            ? err->field
+                                               : err->detail;
+  const char *hole = strstr(fmt, "%s");
+  if (!hole) {
+    snprintf(out, n, "%s", fmt);
+  } else if (*arg) {
     /* The format comes from the table above, never from input. */
-    const char *hole = strstr(fmt, "%s");
     snprintf(out, n, "%.*s%s%s", (int)(hole - fmt), fmt, arg, hole + 2);
   } else {
-    snprintf(out, n, "%s", fmt);
+    /* Nothing to name: drop the hole and the punctuation that introduced it. */
+    size_t len = (size_t)(hole - fmt);
+    while (len && strchr(" :(", fmt[len - 1]))
+      len--;
+    if (len >= 3 && strncmp(fmt + len - 3, "：", 3) == 0)
+      len -= 3;
+    const char *rest = hole + 2;
+    if (*rest == ')')
+      rest++;
+    snprintf(out, n, "%.*s%s", (int)len, fmt, rest);
   }
 }

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "../base/buf.h"
+#include "../base/limits.h"
 #include "../domain/health.h"
 #include "../domain/session.h"
 #include "handlers.h"
 
 #define MAX_ROUTES 64
+_Static_assert(MAX_ROUTES >= 20, "room for every route of routes.c");
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                409, 413, 415, 422, 429, 500, 503, 0};
 #define NSTATUS (sizeof statuses / sizeof *statuses) /* the last slot is "other" */
@@ -25,15 +27,16 @@ static _Atomic uint64_t requests[MAX_ROUTES + 1][NSTATUS];
 static _Atomic uint64_t latency[MAX_ROUTES + 1][NBUCKETS + 1];
 static _Atomic uint64_t latency_sum_usec[MAX_ROUTES + 1];
 
-static size_t route_slot(const char *pattern) {
-  for (size_t i = 0; pattern && i < api_route_count && i < MAX_ROUTES; i++)
-    if (api_routes[i].pattern == pattern)
-      return i;
-  return MAX_ROUTES;
+/* The slot of a route: its index in the table (GET and POST of one path are two routes). */
+static size_t route_slot(const struct api_route *route) {
+  if (!route || route < api_routes || route >= api_routes + api_route_count)
+    return MAX_ROUTES;
+  size_t i = (size_t)(route - api_routes);
+  return i < MAX_ROUTES ? i : MAX_ROUTES;
 }
 
-void api_metrics_observe(const char *route_pattern, int status, int64_t duration_usec) {
-  size_t r = route_slot(route_pattern), s = NSTATUS - 1, b = NBUCKETS;
+void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec) {
+  size_t r = route_slot(route), s = NSTATUS - 1, b = NBUCKETS;
   for (size_t i = 0; i + 1 < NSTATUS; i++)
     if (statuses[i] == status)
       s = i;
@@ -59,14 +62,18 @@ void api_metrics_get(struct api_request *req, struct api_response *resp) {
   struct sh_error err;
   if (!req->loopback) {
     const char *auth = req->authorization;
-    if (!auth || strncmp(auth, "Bearer ", 7) != 0 ||
+    if (!auth) {
+      api_fail(req, resp, SH_ERR_UNAUTHENTICATED, "unauthenticated", NULL);
+      return;
+    }
+    if (strncmp(auth, "Bearer ", 7) != 0 ||
         token_resolve(req->app, auth + 7, req->remote_address, &who, &err) != SH_OK) {
-      api_fail(req, resp, SH_ERR_FORBIDDEN, "forbidden", NULL);
+      api_fail(req, resp, SH_ERR_UNAUTHENTICATED, "invalid_token", NULL);
       return;
     }
   }
   struct buf b;
-  buf_init(&b, 4 << 20);
+  buf_init(&b, SH_MAX_METRICS_BYTES);
   char label[160];
   buf_append_str(&b, "# HELP shouhou_http_requests_total HTTP requests by route and status.\n"
                      "# TYPE shouhou_http_requests_total counter\n");

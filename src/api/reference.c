@@ -11,7 +11,7 @@
 #include "list.h"
 
 void api_health_get(struct api_request *req, struct api_response *resp) {
-  struct health h;
+  struct health h = {0};
   struct sh_error err;
   if (!api_query_check(req, resp, NULL))
     return;
@@ -53,7 +53,7 @@ void api_regions_list(struct api_request *req, struct api_response *resp) {
     jsonx_set_str(o, "name", rows[i].name);
     jsonx_set_int(o, "level", rows[i].level);
     jsonx_set_bool(o, "administrative", rows[i].administrative);
-    jsonx_set_bool(o, "leaf", rows[i].level == 3);
+    jsonx_set_bool(o, "leaf", rows[i].leaf);
     json_array_append_new(items, o);
   }
   region_rows_free(rows, count);

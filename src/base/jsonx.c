@@ -9,11 +9,18 @@
 #include "utf8.h"
 
 enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh_error *err) {
-  if (!utf8_valid(body, len))
-    return sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", NULL, NULL);
+  size_t bad = utf8_invalid_at(body, len);
+  if (bad < len) {
+    char where[48];
+    snprintf(where, sizeof where, "byte %zu", bad);
+    return sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", NULL, where);
+  }
   json_error_t jerr;
-  /* DECODE_ANY: a bare 42 or "x" is well-formed JSON and gets body_not_object below. */
-  json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  /* DECODE_ANY: a bare 42 or "x" is well-formed JSON and gets body_not_object below.
+   * ALLOW_NUL: a \u0000 inside a string is refused by the field decoder, which can name
+   * the field; every string read from a body goes through it or through jsonx_text. */
+  json_t *root =
+      json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   if (!root) {
     if (strstr(jerr.text, "duplicate object key")) {
       /* jansson says: duplicate object key near '"name"' */
@@ -72,6 +79,10 @@ static enum sh_status decode_one(const struct jfield *f, json_t *v, void *target
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v))
       return sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", name, "NUL character");
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+      if ((*c < 0x20 || *c == 0x7f) &&
+          !((f->flags & JF_MULTILINE) && (*c == '\n' || *c == '\r' || *c == '\t')))
+        return sh_fail(err, SH_ERR_INVALID, "invalid_character", name, NULL);
     if (f->type == JF_DATE) {
       if (!date_valid(s))
         return sh_fail(err, SH_ERR_INVALID, "invalid_date", name, NULL);
@@ -180,6 +191,11 @@ void jsonx_free(const struct jfield *fields, size_t nfields, void *target) {
       memcpy(base + fields[i].offset, &j, sizeof j);
     }
   }
+}
+
+const char *jsonx_text(const json_t *v) {
+  const char *s = json_string_value(v);
+  return s && strlen(s) == json_string_length(v) ? s : NULL;
 }
 
 char *jsonx_dump(const json_t *value) {

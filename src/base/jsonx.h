@@ -26,6 +26,9 @@ enum jfield_type {
 
 #define JF_REQUIRED 1u /* must be present and not null (strings: not empty) */
 #define JF_NULLABLE 2u /* null is accepted and stored as NULL / 0 */
+#define JF_MULTILINE                                                                               \
+  4u /* a string may hold line breaks and tabs (other control characters                           \
+      * are refused in every string: they hide text and corrupt logs) */
 
 struct jfield {
   const char *name;
@@ -50,6 +53,10 @@ enum sh_status jsonx_decode(json_t *obj, const struct jfield *fields, size_t nfi
 
 /* Frees the strings and JSON values that jsonx_decode stored in target, and zeroes them. */
 void jsonx_free(const struct jfield *fields, size_t nfields, void *target);
+
+/* The text of a JSON string, or NULL if v is not a string or holds a NUL character (bodies
+ * are parsed with JSON_ALLOW_NUL). Borrowed from v. */
+const char *jsonx_text(const json_t *v);
 
 /* Serialises a value to a newly allocated compact string (caller frees), NULL if no memory. */
 char *jsonx_dump(const json_t *value);

@@ -6,6 +6,11 @@
 /* A JSON request body. A customer with many contacts is a few KB; 1 MiB leaves room for
  * batch requests while bounding what one request can make the server hold. */
 #define SH_MAX_BODY_BYTES (1024 * 1024)
+/* A chunked body past SH_MAX_BODY_BYTES is read and thrown away up to this many bytes, so
+ * that the client gets its 413; a client that sends more is cut off. */
+#define SH_MAX_DISCARD_BYTES (16 * 1024 * 1024)
+/* An Idempotency-Key header, in bytes of printable ASCII. */
+#define SH_MAX_IDEMPOTENCY_KEY_BYTES 128
 /* All request headers together (libmicrohttpd's per-connection memory pool). */
 #define SH_MAX_HEADER_BYTES (32 * 1024)
 /* The query string of one request. */
@@ -17,6 +22,12 @@
 #define SH_MAX_PAGE_WINDOW 10000
 /* A search query, in bytes. */
 #define SH_MAX_SEARCH_BYTES 200
+/* The /metrics page (about 1 KB per route and status seen). */
+#define SH_MAX_METRICS_BYTES (4 * 1024 * 1024)
+/* The folded search text of one customer: every field and contact, each ≤ 500 characters. */
+#define SH_MAX_SEARCH_TEXT_BYTES (1024 * 1024)
+/* One composed list query (fixed fragments only; see store/customers.c). */
+#define SH_MAX_SQL_BYTES 8192
 /* Contacts and addresses of one customer. */
 #define SH_MAX_CONTACTS 50
 #define SH_MAX_ADDRESSES 50

@@ -3,13 +3,13 @@
 
 #include <stdint.h>
 
-bool utf8_valid(const char *str, size_t n) {
+size_t utf8_invalid_at(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
     unsigned c = s[i];
     if (c == 0)
-      return false;
+      return i;
     if (c < 0x80) {
       i++;
       continue;
@@ -26,21 +26,25 @@ bool utf8_valid(const char *str, size_t n) {
       len = 4;
       cp = c & 0x07;
     } else {
-      return false;
+      return i;
     }
     if (n - i < len)
-      return false;
+      return i;
     for (size_t k = 1; k < len; k++) {
       if ((s[i + k] & 0xC0) != 0x80)
-        return false;
+        return i;
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
     if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
         (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
+      return i;
     i += len;
   }
-  return true;
+  return n;
+}
+
+bool utf8_valid(const char *s, size_t n) {
+  return utf8_invalid_at(s, n) == n;
 }
 
 size_t utf8_length(const char *s) {

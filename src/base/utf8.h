@@ -11,6 +11,10 @@
  * U+10FFFF, and no NUL byte (a NUL would truncate the text in C and in the database). */
 bool utf8_valid(const char *s, size_t n);
 
+/* The offset of the first byte that makes s[0..n) invalid UTF-8 (see utf8_valid), or n if
+ * it is valid. */
+size_t utf8_invalid_at(const char *s, size_t n);
+
 /* Number of code points in a valid UTF-8 string (what a user counts as characters). */
 size_t utf8_length(const char *s);
 

@@ -56,88 +56,104 @@ static enum sh_status read_policy(struct store_tx *tx, struct throttle_policy *p
   return rc;
 }
 
-struct login_check {
+/* The throttle keys of an attempt. Usernames are at most 64 bytes (checked by the API). */
+static void throttle_keys(const char *username, const char *address, char user_key[80],
+                          char address_key[80]) {
+  snprintf(user_key, 80, "user:%s", username);
+  snprintf(address_key, 80, "addr:%s", address);
+}
+
+struct login_attempt {
   const char *username;
   const char *address;
+  int64_t wait;             /* > 0: refused for that many seconds, nothing checked */
+  int64_t locked_until;     /* set when this attempt, if it fails, locks the account */
   struct user_record *user; /* NULL if no such user */
-  struct throttle_policy policy;
-  struct address_state address_state;
+  const char *old_session_id;
+  bool success;
+  struct login_result *result;
 };
 
-static enum sh_status login_read(struct store_tx *tx, void *arg, struct sh_error *err) {
-  struct login_check *c = arg;
-  enum sh_status rc = read_policy(tx, &c->policy, err);
+/* Counts the attempt as a failure before the password is checked, in one unit with the
+ * check of the wait, so that concurrent attempts each count and a burst cannot outrun the
+ * lock; a success then clears the account's count. */
+static enum sh_status login_reserve(struct store_tx *tx, void *arg, struct sh_error *err) {
+  struct login_attempt *a = arg;
+  struct throttle_policy policy;
+  struct throttle_row account, address;
+  char user_key[80], address_key[80];
+  int64_t now = time_now();
+  throttle_keys(a->username, a->address, user_key, address_key);
+  enum sh_status rc = read_policy(tx, &policy, err);
+  /* Always the account row first, then the address row: one order, no deadlock. */
   if (rc == SH_OK)
-    rc = store_throttle_get(tx, c->address, &c->address_state.failures,
-                            &c->address_state.window_start, err);
+    rc = store_throttle_lock(tx, user_key, &account, err);
+  if (rc == SH_OK)
+    rc = store_throttle_lock(tx, address_key, &address, err);
+  if (rc != SH_OK)
+    return rc;
+  struct account_state acc = {account.failures, account.last_failed_at, account.locked_until};
+  struct address_state addr = {address.failures, address.window_start};
+  a->wait = throttle_wait(&policy, &acc, &addr, now);
+  if (a->wait > 0)
+    return SH_OK;
+  acc = throttle_account_failed(&policy, acc, now);
+  if (acc.locked_until > now)
+    a->locked_until = acc.locked_until;
+  addr = throttle_address_failed(&policy, addr, now);
+  account = (struct throttle_row){acc.failures, 0, acc.last_failed_at, acc.locked_until};
+  address.failures = addr.failures;
+  address.window_start = addr.window_start;
+  address.last_failed_at = now;
+  rc = store_throttle_put(tx, user_key, &account, err);
+  if (rc == SH_OK)
+    rc = store_throttle_put(tx, address_key, &address, err);
   if (rc == SH_OK) {
-    rc = store_user_get_by_username(tx, c->username, &c->user, err);
+    rc = store_user_get_by_username(tx, a->username, &a->user, err);
     if (rc == SH_ERR_NOT_FOUND) {
-      c->user = NULL;
+      a->user = NULL;
       rc = SH_OK;
     }
   }
   return rc;
 }
 
-struct login_write {
-  struct login_check *check;
-  bool success;
-  const char *old_session_id;
-  struct login_result *result;
-};
-
+/* Records the outcome: a session and a cleared count, or the audit row of a failure. */
 static enum sh_status login_record(struct store_tx *tx, void *arg, struct sh_error *err) {
-  struct login_write *w = arg;
-  struct login_check *c = w->check;
+  struct login_attempt *a = arg;
   int64_t now = time_now();
-  enum sh_status rc = SH_OK;
+  char user_key[80], address_key[80];
+  throttle_keys(a->username, a->address, user_key, address_key);
   json_t *details = json_object();
-  json_object_set_new(details, "address", json_string(c->address));
-  if (!w->success) {
-    /* Re-read inside the unit so concurrent failures all count. */
-    struct address_state addr = {0};
-    rc = store_throttle_get(tx, c->address, &addr.failures, &addr.window_start, err);
-    if (rc == SH_OK) {
-      addr = throttle_address_failed(&c->policy, addr, now);
-      rc = store_throttle_put(tx, c->address, addr.failures, addr.window_start, err);
-    }
-    if (rc == SH_OK && c->user) {
-      struct user_record *fresh = NULL;
-      rc = store_user_get(tx, c->user->id, &fresh, err);
-      if (rc == SH_OK) {
-        struct account_state acc = {fresh->failed_logins, fresh->last_failed_at,
-                                    fresh->locked_until};
-        acc = throttle_account_failed(&c->policy, acc, now);
-        rc = store_user_set_login_state(tx, fresh->id, acc.failures, acc.last_failed_at,
-                                        acc.locked_until, err);
-        if (rc == SH_OK && acc.locked_until > now)
-          json_object_set_new(details, "locked_until", json_integer(acc.locked_until));
-      }
-      user_record_free(fresh);
-    }
-    if (rc == SH_OK) {
-      json_object_set_new(details, "username", json_string(c->username));
-      rc =
-          audit_log(tx, NULL, "user", c->user ? c->user->id : 0, "login_failed", details, now, err);
-    }
+  json_object_set_new(details, "username", json_string(a->username));
+  json_object_set_new(details, "address", json_string(a->address));
+  if (!a->success && a->locked_until)
+    json_object_set_new(details, "locked_until", json_integer(a->locked_until));
+  enum sh_status rc = SH_OK;
+  if (!a->success) {
+    /* A failed sign-in has no actor: the row names the attempt and where it came from. */
+    struct actor anonymous = {0};
+    snprintf(anonymous.username, sizeof anonymous.username, "anonymous");
+    snprintf(anonymous.address, sizeof anonymous.address, "%s", a->address);
+    rc = audit_log(tx, &anonymous, "user", a->user ? a->user->id : 0, "login_failed", details, now,
+                   err);
     json_decref(details);
     return rc;
   }
-  struct login_result *out = w->result;
+  struct login_result *out = a->result;
   char hash[SECRET_HASH_LEN + 1];
-  if (w->old_session_id) {
-    secret_hash(w->old_session_id, hash);
+  if (a->old_session_id) {
+    secret_hash(a->old_session_id, hash);
     rc = store_session_delete(tx, hash, err);
   }
   if (rc == SH_OK)
-    rc = store_user_set_login_state(tx, c->user->id, 0, 0, 0, err);
+    rc = store_throttle_delete(tx, user_key, err);
   if (rc == SH_OK) {
     secret_hash(out->session_id, hash);
-    rc = store_session_insert(tx, hash, c->user->id, out->actor.csrf_token, now, c->address, err);
+    rc = store_session_insert(tx, hash, a->user->id, out->actor.csrf_token, now, a->address, err);
   }
   if (rc == SH_OK)
-    rc = audit_log(tx, &out->actor, "user", c->user->id, "login", details, now, err);
+    rc = audit_log(tx, &out->actor, "user", a->user->id, "login", details, now, err);
   json_decref(details);
   return rc;
 }
@@ -145,47 +161,36 @@ static enum sh_status login_record(struct store_tx *tx, void *arg, struct sh_err
 enum sh_status session_login(struct app *app, const char *username, const char *password,
                              const char *address, const char *old_session_id,
                              struct login_result *out, struct sh_error *err) {
-  struct login_check c = {.username = username, .address = address};
-  enum sh_status rc = store_read(app->store, login_read, &c, err);
+  struct login_attempt a = {
+      .username = username, .address = address, .old_session_id = old_session_id, .result = out};
+  enum sh_status rc = store_write(app->store, login_reserve, &a, err);
   if (rc != SH_OK)
-    return rc;
-  int64_t now = time_now();
-  struct account_state account = {0};
-  if (c.user)
-    account =
-        (struct account_state){c.user->failed_logins, c.user->last_failed_at, c.user->locked_until};
-  int64_t wait = throttle_wait(&c.policy, c.user ? &account : NULL, &c.address_state, now);
-  if (wait > 0) {
+    goto out;
+  if (a.wait > 0) {
     rc = sh_fail(err, SH_ERR_RATE_LIMITED, "too_many_attempts", NULL, NULL);
     if (err)
-      err->retry_after = (int)(wait > 86400 ? 86400 : wait);
+      err->retry_after = (int)(a.wait > 86400 ? 86400 : a.wait);
     goto out;
   }
   /* Verify outside any unit. An unknown user still costs one hash, so timing does not tell
    * which usernames exist. */
   pthread_once(&dummy_once, make_dummy_hash);
   bool ok = secret_password_verify(
-      c.user && c.user->password_hash ? c.user->password_hash : dummy_hash, password);
-  ok = ok && c.user && c.user->active && c.user->password_hash;
-  struct login_write w = {
-      .check = &c, .success = ok, .old_session_id = old_session_id, .result = out};
+      a.user && a.user->password_hash ? a.user->password_hash : dummy_hash, password);
+  ok = ok && a.user && a.user->active && a.user->password_hash;
+  a.success = ok;
   if (ok) {
     memset(out, 0, sizeof *out);
-    actor_from_user(c.user, &out->actor);
+    actor_from_user(a.user, &out->actor);
     snprintf(out->actor.address, sizeof out->actor.address, "%s", address);
     secret_token(out->session_id);
     secret_token(out->actor.csrf_token);
   }
-  struct sh_error werr;
-  rc = store_write(app->store, login_record, &w, ok ? err : &werr);
-  if (!ok) {
-    if (rc == SH_OK)
-      rc = sh_fail(err, SH_ERR_UNAUTHENTICATED, "invalid_credentials", NULL, NULL);
-    else
-      *err = werr;
-  }
+  rc = store_write(app->store, login_record, &a, err);
+  if (rc == SH_OK && !ok)
+    rc = sh_fail(err, SH_ERR_UNAUTHENTICATED, "invalid_credentials", NULL, NULL);
 out:
-  user_record_free(c.user);
+  user_record_free(a.user);
   return rc;
 }
 

@@ -128,6 +128,14 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
   else if (def->type == SETTING_TEXT)
     snprintf(detail, sizeof detail, "%lld-%lld characters", (long long)def->min,
              (long long)def->max);
+  else if (def->type == SETTING_TIME)
+    snprintf(detail, sizeof detail, "HH:MM");
+  else if (def->type == SETTING_TIME_RANGES)
+    snprintf(detail, sizeof detail, "HH:MM-HH:MM,HH:MM-HH:MM");
+  else if (def->type == SETTING_MONTHS)
+    snprintf(detail, sizeof detail, "1-12, e.g. 3,9");
+  else if (def->type == SETTING_BOOL)
+    snprintf(detail, sizeof detail, "true, false");
   return sh_fail(err, SH_ERR_INVALID, "invalid_setting_value", "value", detail);
 }
 
@@ -221,6 +229,37 @@ enum sh_status settings_list(struct app *app, json_t **out, struct sh_error *err
   return SH_OK;
 }
 
+/* Settings whose values must stay in order: the technician is on site before the fault is
+ * cleared, which is before a spare unit is due (SPEC C2: 24/48/72 h); a fine range runs
+ * from its minimum to its maximum (SPEC K2: 50~100元). */
+static const struct {
+  const char *lower, *upper;
+} ordered[] = {
+    {"sla.onsite_hours", "sla.clear_hours"},
+    {"sla.clear_hours", "sla.substitute_hours"},
+    {"dormitory.fine_min_fen", "dormitory.fine_max_fen"},
+};
+
+/* Inside the unit that changed key: fails if an order involving key is now broken. */
+static enum sh_status check_order(struct store_tx *tx, const char *key, struct sh_error *err) {
+  for (size_t i = 0; i < sizeof ordered / sizeof *ordered; i++) {
+    if (strcmp(key, ordered[i].lower) != 0 && strcmp(key, ordered[i].upper) != 0)
+      continue;
+    int64_t lower, upper;
+    enum sh_status rc = settings_int(tx, ordered[i].lower, &lower, err);
+    if (rc == SH_OK)
+      rc = settings_int(tx, ordered[i].upper, &upper, err);
+    if (rc != SH_OK)
+      return rc;
+    if (lower > upper) {
+      char detail[128];
+      snprintf(detail, sizeof detail, "%s <= %s", ordered[i].lower, ordered[i].upper);
+      return sh_fail(err, SH_ERR_INVALID, "invalid_setting_order", "value", detail);
+    }
+  }
+  return SH_OK;
+}
+
 struct set_arg {
   const struct actor *actor;
   const struct setting_def *def;
@@ -237,6 +276,8 @@ static enum sh_status set_unit(struct store_tx *tx, void *arg, struct sh_error *
   if (rc != SH_OK)
     return rc;
   rc = store_setting_put(tx, a->def->key, a->text, a->version, now, a->actor->user_id, err);
+  if (rc == SH_OK && a->def->type == SETTING_INT)
+    rc = check_order(tx, a->def->key, err);
   if (rc == SH_OK) {
     /* Settings have no numeric id: the row names its key beside the change. */
     json_t *changes = json_object();
@@ -266,8 +307,8 @@ enum sh_status settings_set(struct app *app, const struct actor *actor, const ch
     text = number;
   } else if (def->type == SETTING_BOOL && json_is_boolean(value)) {
     text = json_is_true(value) ? "true" : "false";
-  } else if (def->type != SETTING_INT && def->type != SETTING_BOOL && json_is_string(value)) {
-    text = json_string_value(value);
+  } else if (def->type != SETTING_INT && def->type != SETTING_BOOL && jsonx_text(value)) {
+    text = jsonx_text(value);
   } else if (json_is_null(value)) {
     return sh_fail(err, SH_ERR_INVALID, "field_required", "value", NULL);
   } else {

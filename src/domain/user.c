@@ -116,7 +116,7 @@ enum sh_status user_add(struct app *app, const struct actor *actor, const struct
   if (!in->display_name || utf8_length(in->display_name) < 1 || utf8_length(in->display_name) > 50)
     return sh_fail(err, SH_ERR_INVALID, "field_length", "display_name", "1-50");
   if (!role_parse(in->role, &role))
-    return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", NULL);
+    return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", in->role);
   enum sh_status rc = check_regions(in->regions, in->nregions, err);
   if (rc != SH_OK)
     return rc;
@@ -220,7 +220,7 @@ enum sh_status user_update(struct app *app, const struct actor *actor, int64_t i
        utf8_length(in->display_name) > 50))
     return sh_fail(err, SH_ERR_INVALID, "field_length", "display_name", "1-50");
   if ((present & (1u << USER_FIELD_ROLE)) && !role_parse(in->role, &role))
-    return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", NULL);
+    return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", in->role);
   if (present & (1u << USER_FIELD_REGIONS))
     rc = check_regions(in->regions, in->nregions, err);
   if (rc == SH_OK && (present & (1u << USER_FIELD_PASSWORD))) {
@@ -257,6 +257,7 @@ enum sh_status user_get(struct app *app, int64_t id, struct user_record **out,
 }
 
 struct list_arg {
+  bool descending;
   int64_t offset, limit;
   struct user_record **list;
   size_t count;
@@ -265,12 +266,14 @@ struct list_arg {
 
 static enum sh_status list_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
   struct list_arg *a = arg;
-  return store_user_list(tx, a->offset, a->limit, &a->list, &a->count, &a->total, err);
+  return store_user_list(tx, a->descending, a->offset, a->limit, &a->list, &a->count, &a->total,
+                         err);
 }
 
-enum sh_status user_list(struct app *app, int64_t offset, int64_t limit, struct user_record ***out,
-                         size_t *count, int64_t *total, struct sh_error *err) {
-  struct list_arg a = {.offset = offset, .limit = limit};
+enum sh_status user_list(struct app *app, bool descending, int64_t offset, int64_t limit,
+                         struct user_record ***out, size_t *count, int64_t *total,
+                         struct sh_error *err) {
+  struct list_arg a = {.descending = descending, .offset = offset, .limit = limit};
   enum sh_status rc = store_read(app->store, list_unit, &a, err);
   if (rc == SH_OK) {
     *out = a.list;

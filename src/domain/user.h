@@ -41,7 +41,8 @@ enum sh_status user_update(struct app *app, const struct actor *actor, int64_t i
 
 enum sh_status user_get(struct app *app, int64_t id, struct user_record **out,
                         struct sh_error *err);
-enum sh_status user_list(struct app *app, int64_t offset, int64_t limit, struct user_record ***out,
-                         size_t *count, int64_t *total, struct sh_error *err);
+enum sh_status user_list(struct app *app, bool descending, int64_t offset, int64_t limit,
+                         struct user_record ***out, size_t *count, int64_t *total,
+                         struct sh_error *err);
 
 #endif

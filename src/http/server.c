@@ -41,6 +41,7 @@ struct request {
   struct MHD_Connection *conn;
   enum request_state state;
   struct buf body;
+  size_t discarded; /* bytes of an oversized chunked body thrown away */
   int64_t start_usec;
   struct route_match match;
   char scratch[512];
@@ -67,9 +68,16 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value) {
+                                     size_t key_size, const char *value, size_t value_size) {
   (void)kind;
   struct api_request *r = cls;
+  /* A %00 would silently cut the value short when read as a C string ("version=1%00zzz"
+   * would read as 1): refuse it, naming the parameter. */
+  if ((value && strlen(value) != value_size) || strlen(key) != key_size) {
+    if (!r->query_nul)
+      r->query_nul = key;
+    return MHD_YES;
+  }
   if (r->nquery == API_MAX_QUERY_ARGS) {
     r->query_overflow = true;
     return MHD_NO;
@@ -175,7 +183,7 @@ static void fill_request(struct request *r, const char *url) {
   a->remote_address = r->address;
   const union MHD_ConnectionInfo *tls = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL);
   a->tls = tls != NULL;
-  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, a);
+  MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_query, a);
 }
 
 static bool has_body(struct MHD_Connection *c) {
@@ -200,11 +208,24 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
   fill_request(r, url);
   int lengths = 0;
   MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &lengths);
-  if (lengths > 1)
+  /* Two lengths, or a length beside chunked encoding, let a proxy and this server disagree
+   * on where the request ends (request smuggling; RFC 9112 §6.3). */
+  if (lengths > 1 ||
+      (lengths == 1 && MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding")))
     return send_error(r, SH_ERR_MALFORMED, "bad_request");
   const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-  if (length && strtoull(length, NULL, 10) > SH_MAX_BODY_BYTES)
-    return send_error(r, SH_ERR_TOO_LARGE, "too_large"); /* before reading any of it */
+  unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+  if (declared > SH_MAX_BODY_BYTES) {
+    /* Too large. A client that asked "Expect: 100-continue" has not sent the body: answer at
+     * once. Any other client is sending it right now and, were we to answer and close, would
+     * see a reset instead of the 413 (a browser upload would show "connection failed"): read
+     * and throw the body away, storing nothing, and answer when it is in — unless it is
+     * past the discard bound, then answer at once and close. */
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+    if ((expect && strcasecmp(expect, "100-continue") == 0) || declared > SH_MAX_DISCARD_BYTES)
+      return send_error(r, SH_ERR_TOO_LARGE, "too_large");
+    r->discarded = 1;
+  }
   if (has_body(conn)) {
     const char *type = r->api.content_type;
     if (!type || strncasecmp(type, "application/json", 16) != 0 ||
@@ -223,8 +244,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (!r)
     return first_call(s, conn, url, method, req_cls);
   if (*upload_data_size > 0) {
-    if (buf_append(&r->body, upload_data, *upload_data_size) != SH_OK)
-      return MHD_NO; /* a chunked body past the limit: close the connection */
+    /* A chunked body past the limit (a declared one was refused before): throw the rest
+     * away so the client can read its 413, up to a bound. */
+    if (r->discarded || buf_append(&r->body, upload_data, *upload_data_size) != SH_OK) {
+      r->discarded += *upload_data_size;
+      if (r->discarded > SH_MAX_DISCARD_BYTES)
+        return MHD_NO;
+    }
     *upload_data_size = 0;
     return MHD_YES;
   }
@@ -232,6 +258,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_response(r);
   if (r->state == DISPATCHED)
     return MHD_YES; /* resumed before the worker was done: cannot happen, be safe */
+  if (r->discarded)
+    return send_error(r, SH_ERR_TOO_LARGE, "too_large");
   if (buf_append(&r->body, "", 0) != SH_OK)
     return MHD_NO;
   r->api.body = r->body.data ? r->body.data : "";
@@ -272,7 +300,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
          r->method, r->api.route_pattern ? r->api.route_pattern : "-", path, status,
          (double)duration / 1000.0, user, r->address,
          code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
-  api_metrics_observe(r->api.route_pattern, status, duration);
+  api_metrics_observe(r->match.route, status, duration);
   api_response_free(&r->resp);
   buf_free(&r->body);
   free(r);

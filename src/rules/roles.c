@@ -8,7 +8,8 @@
  * Technicians read customers to phone ahead and find the site (SPEC C3). The administrator
  * may change and delete customers (correcting an archive is part of keeping it). Dealers
  * read only the customers linked to their dealership and customers only their own record —
- * those limits are applied in the queries. Audit and users are the administrator's;
+ * those limits are applied in the queries; the change history, which names staff and their
+ * addresses, is for staff only. Audit and users are the administrator's;
  * settings are read by management and by the engineering manager, who plans the return
  * visits by them (SPEC D1), and changed by the administrator. */
 #include "roles.h"
@@ -28,8 +29,9 @@ static const char *const role_labels[ROLE_COUNT] = {
 };
 
 static const char *const action_names[ACTION_COUNT] = {
-    "customer:read", "customer:write", "customer:delete", "audit:read",     "setting:read",
-    "setting:write", "user:read",      "user:write",      "reference:read", "self",
+    "customer:read", "customer:write", "customer:delete", "customer:history", "audit:read",
+    "setting:read",  "setting:write",  "user:read",       "user:write",       "reference:read",
+    "self",
 };
 
 #define R(role) (1u << (role))
@@ -46,6 +48,8 @@ static const unsigned matrix[ACTION_COUNT] = {
     [ACTION_CUSTOMER_WRITE] = R(ROLE_AGENT) | R(ROLE_DISPATCHER) | R(ROLE_ENGINEERING_MANAGER) |
                               R(ROLE_PROJECT_MANAGER) | MANAGERS,
     [ACTION_CUSTOMER_DELETE] = MANAGERS,
+    /* Staff only: the rows name staff and their addresses (the audit trail is internal). */
+    [ACTION_CUSTOMER_HISTORY] = STAFF,
     [ACTION_AUDIT_READ] = R(ROLE_ADMIN),
     [ACTION_SETTING_READ] = MANAGERS | R(ROLE_ENGINEERING_MANAGER),
     [ACTION_SETTING_WRITE] = R(ROLE_ADMIN),

@@ -33,6 +33,7 @@ enum action {
   ACTION_CUSTOMER_READ,
   ACTION_CUSTOMER_WRITE,
   ACTION_CUSTOMER_DELETE,
+  ACTION_CUSTOMER_HISTORY, /* the change history: who changed what, from which address */
   ACTION_AUDIT_READ,
   ACTION_SETTING_READ,
   ACTION_SETTING_WRITE,

@@ -121,7 +121,7 @@ enum sh_status store_customer_insert(struct store_tx *tx, const struct customer 
                                      int64_t user_id, int64_t *id, struct sh_error *err) {
   struct buf text, name;
   struct store_rows *rows = NULL;
-  buf_init(&text, 1 << 20);
+  buf_init(&text, SH_MAX_SEARCH_TEXT_BYTES);
   buf_init(&name, 4096);
   enum sh_status rc = search_text(c, &text);
   if (rc == SH_OK)
@@ -171,7 +171,8 @@ out:
   "c.id, c.name, c.kind, c.region_code, c.address, c.phone, c.responsible_person, "                \
   "c.customer_group, c.product_types, c.key_customer, COALESCE(c.dealer_id, 0), c.note, "          \
   "c.created_at, c.updated_at, COALESCE(c.created_by, 0), c.version, "                             \
-  "COALESCE(c.deleted_at, 0), g.name AS province_name, p.name AS city_name, "                      \
+  "COALESCE(c.deleted_at, 0), g.name AS province_name, "                                           \
+  "CASE WHEN p.administrative = 1 THEN p.name END AS city_name, "                                  \
   "r.name AS district_name"
 
 #define CUSTOMER_JOINS                                                                             \
@@ -334,7 +335,7 @@ enum sh_status store_customer_count(struct store_tx *tx, int64_t *count, struct 
 enum sh_status store_customer_update(struct store_tx *tx, const struct customer *c, int64_t now,
                                      struct sh_error *err) {
   struct buf text, name;
-  buf_init(&text, 1 << 20);
+  buf_init(&text, SH_MAX_SEARCH_TEXT_BYTES);
   buf_init(&name, 4096);
   enum sh_status rc = search_text(c, &text);
   if (rc == SH_OK)
@@ -468,7 +469,7 @@ static enum sh_status compose(struct buf *sql, const struct customer_filter *f,
   if (rc != SH_OK || counting)
     return rc;
   rc = buf_append_str(sql, ") m WHERE 1 = 1");
-  if (rc == SH_OK && f->keyset)
+  if (rc == SH_OK && f->keyset && f->after)
     rc = buf_append_str(sql, keyset[f->sort][f->descending]);
   if (rc == SH_OK)
     rc = buf_append_str(sql, order[f->sort][f->descending]);
@@ -525,8 +526,8 @@ enum sh_status store_customer_list(struct store_tx *tx, const struct customer_fi
   char product[96] = "";
   size_t n = 0;
   enum store_dialect dialect = store_tx_dialect(tx);
-  buf_init(&sql, 8192);
-  buf_init(&count_sql, 8192);
+  buf_init(&sql, SH_MAX_SQL_BYTES);
+  buf_init(&count_sql, SH_MAX_SQL_BYTES);
   enum sh_status rc = compose(&sql, f, dialect, false);
   if (rc == SH_OK)
     rc = compose(&count_sql, f, dialect, true);

@@ -74,8 +74,10 @@ struct customer_filter {
   bool descending;
   int64_t limit;
   int64_t offset; /* page mode */
-  /* Keyset mode: rows after (after_text or after_int, after_id) in sort order. */
+  /* Keyset mode: offset 0, and when after is set, only rows after (after_text or
+   * after_int, after_id) in sort order (the first page has no bound at all). */
   bool keyset;
+  bool after;
   const char *after_text; /* for CUSTOMER_SORT_NAME */
   int64_t after_int;      /* for created, updated, relevance */
   int64_t after_id;

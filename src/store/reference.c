@@ -73,11 +73,12 @@ enum sh_status store_region_children(struct store_tx *tx, const char *parent,
                                      struct region_row **out, size_t *count, struct sh_error *err) {
   struct store_rows *rows = NULL;
   struct store_param p[] = {SP_TEXT(parent)};
-  enum sh_status rc =
-      store_exec(tx,
-                 "SELECT code, name, COALESCE(parent_code, ''), level, administrative FROM regions "
-                 "WHERE COALESCE(parent_code, '') = $1 ORDER BY code",
-                 p, 1, &rows, err);
+  enum sh_status rc = store_exec(
+      tx,
+      "SELECT r.code, r.name, COALESCE(r.parent_code, ''), r.level, r.administrative, "
+      "CASE WHEN EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code) THEN 0 ELSE 1 "
+      "END FROM regions r WHERE COALESCE(r.parent_code, '') = $1 ORDER BY r.code",
+      p, 1, &rows, err);
   if (rc != SH_OK)
     return rc;
   size_t n = store_rows_count(rows);
@@ -92,6 +93,7 @@ enum sh_status store_region_children(struct store_tx *tx, const char *parent,
     snprintf(list[i].parent_code, sizeof list[i].parent_code, "%s", store_rows_text(rows, i, 2));
     list[i].level = (int)store_rows_int(rows, i, 3);
     list[i].administrative = store_rows_int(rows, i, 4) != 0;
+    list[i].leaf = store_rows_int(rows, i, 5) != 0;
   }
   store_rows_free(rows);
   *out = list;

@@ -14,6 +14,7 @@ struct region_row {
   char parent_code[8]; /* "" for a province */
   int level;           /* 1 province, 2 city, 3 district */
   bool administrative; /* false for statistical-only units (市辖区 and the like) */
+  bool leaf;           /* no region below it (every district; cities like 东莞 that have none) */
 };
 
 /* Inserts or replaces one region. */

@@ -10,8 +10,12 @@
 
 #define USER_COLUMNS                                                                               \
   "id, username, display_name, role, password_hash, COALESCE(dealer_id, 0), "                      \
-  "COALESCE(customer_id, 0), active, failed_logins, last_failed_at, locked_until, "                \
-  "created_at, updated_at, version"
+  "COALESCE(customer_id, 0), active, "                                                             \
+  "COALESCE((SELECT t.failures FROM login_throttle t WHERE t.key = 'user:' || username), 0), "     \
+  "COALESCE((SELECT t.last_failed_at FROM login_throttle t WHERE t.key = 'user:' || "              \
+  "username), 0), "                                                                                \
+  "COALESCE((SELECT t.locked_until FROM login_throttle t WHERE t.key = 'user:' || "                \
+  "username), 0), created_at, updated_at, version"
 
 void user_record_free(struct user_record *u) {
   if (!u)
@@ -183,18 +187,7 @@ enum sh_status store_user_update(struct store_tx *tx, const struct user_record *
   return write_regions(tx, u, u->id, err);
 }
 
-enum sh_status store_user_set_login_state(struct store_tx *tx, int64_t id, int failures,
-                                          int64_t last_failed_at, int64_t locked_until,
-                                          struct sh_error *err) {
-  struct store_param p[] = {SP_INT(failures), SP_INT(last_failed_at), SP_INT(locked_until),
-                            SP_INT(id)};
-  return store_exec(tx,
-                    "UPDATE users SET failed_logins = $1, last_failed_at = $2, "
-                    "locked_until = $3 WHERE id = $4",
-                    p, 4, NULL, err);
-}
-
-enum sh_status store_user_list(struct store_tx *tx, int64_t offset, int64_t limit,
+enum sh_status store_user_list(struct store_tx *tx, bool descending, int64_t offset, int64_t limit,
                                struct user_record ***out, size_t *count, int64_t *total,
                                struct sh_error *err) {
   struct store_rows *rows = NULL, *counted = NULL;
@@ -203,8 +196,11 @@ enum sh_status store_user_list(struct store_tx *tx, int64_t offset, int64_t limi
   struct store_param p[] = {SP_INT(limit), SP_INT(offset)};
   enum sh_status rc = store_exec(tx, "SELECT count(*) FROM users", NULL, 0, &counted, err);
   if (rc == SH_OK)
-    rc = store_exec(tx, "SELECT " USER_COLUMNS " FROM users ORDER BY id LIMIT $1 OFFSET $2", p, 2,
-                    &rows, err);
+    rc = store_exec(tx,
+                    descending
+                        ? "SELECT " USER_COLUMNS " FROM users ORDER BY id DESC LIMIT $1 OFFSET $2"
+                        : "SELECT " USER_COLUMNS " FROM users ORDER BY id LIMIT $1 OFFSET $2",
+                    p, 2, &rows, err);
   if (rc != SH_OK)
     goto out;
   list = sh_calloc(store_rows_count(rows), sizeof *list);
@@ -392,26 +388,60 @@ enum sh_status store_token_list(struct store_tx *tx, struct token_record **out, 
   return SH_OK;
 }
 
-enum sh_status store_throttle_get(struct store_tx *tx, const char *address, int *failures,
-                                  int64_t *window_start, struct sh_error *err) {
+static enum sh_status throttle_select(struct store_tx *tx, const char *sql, const char *key,
+                                      struct throttle_row *out, struct sh_error *err) {
   struct store_rows *rows = NULL;
-  struct store_param p[] = {SP_TEXT(address)};
-  enum sh_status rc = store_exec(
-      tx, "SELECT failures, window_start FROM login_throttle WHERE address = $1", p, 1, &rows, err);
+  struct store_param p[] = {SP_TEXT(key)};
+  enum sh_status rc = store_exec(tx, sql, p, 1, &rows, err);
   if (rc == SH_OK) {
-    *failures = (int)store_rows_int(rows, 0, 0);
-    *window_start = store_rows_int(rows, 0, 1);
+    out->failures = (int)store_rows_int(rows, 0, 0);
+    out->window_start = store_rows_int(rows, 0, 1);
+    out->last_failed_at = store_rows_int(rows, 0, 2);
+    out->locked_until = store_rows_int(rows, 0, 3);
   }
   store_rows_free(rows);
   return rc;
 }
 
-enum sh_status store_throttle_put(struct store_tx *tx, const char *address, int failures,
-                                  int64_t window_start, struct sh_error *err) {
-  struct store_param p[] = {SP_TEXT(address), SP_INT(failures), SP_INT(window_start)};
-  return store_exec(tx,
-                    "INSERT INTO login_throttle (address, failures, window_start) "
-                    "VALUES ($1, $2, $3) ON CONFLICT (address) DO UPDATE SET "
-                    "failures = excluded.failures, window_start = excluded.window_start",
-                    p, 3, NULL, err);
+enum sh_status store_throttle_get(struct store_tx *tx, const char *key, struct throttle_row *out,
+                                  struct sh_error *err) {
+  return throttle_select(tx,
+                         "SELECT failures, window_start, last_failed_at, locked_until "
+                         "FROM login_throttle WHERE key = $1",
+                         key, out, err);
+}
+
+enum sh_status store_throttle_lock(struct store_tx *tx, const char *key, struct throttle_row *out,
+                                   struct sh_error *err) {
+  struct store_param p[] = {SP_TEXT(key)};
+  enum sh_status rc =
+      store_exec(tx, "INSERT INTO login_throttle (key) VALUES ($1) ON CONFLICT (key) DO NOTHING", p,
+                 1, NULL, err);
+  if (rc != SH_OK)
+    return rc;
+  return throttle_select(tx,
+                         store_tx_dialect(tx) == STORE_POSTGRES
+                             ? "SELECT failures, window_start, last_failed_at, locked_until "
+                               "FROM login_throttle WHERE key = $1 FOR UPDATE"
+                             : "SELECT failures, window_start, last_failed_at, locked_until "
+                               "FROM login_throttle WHERE key = $1",
+                         key, out, err);
+}
+
+enum sh_status store_throttle_put(struct store_tx *tx, const char *key,
+                                  const struct throttle_row *row, struct sh_error *err) {
+  struct store_param p[] = {SP_TEXT(key), SP_INT(row->failures), SP_INT(row->window_start),
+                            SP_INT(row->last_failed_at), SP_INT(row->locked_until)};
+  return store_exec(
+      tx,
+      "INSERT INTO login_throttle (key, failures, window_start, last_failed_at, "
+      "locked_until) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET "
+      "failures = excluded.failures, window_start = excluded.window_start, "
+      "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until",
+      p, 5, NULL, err);
+}
+
+enum sh_status store_throttle_delete(struct store_tx *tx, const char *key, struct sh_error *err) {
+  struct store_param p[] = {SP_TEXT(key)};
+  return store_exec(tx, "DELETE FROM login_throttle WHERE key = $1", p, 1, NULL, err);
 }

@@ -16,6 +16,7 @@ struct user_record {
   int64_t dealer_id;   /* 0 if none */
   int64_t customer_id; /* 0 if none */
   bool active;
+  /* Read-only, from the account's login_throttle row: */
   int failed_logins;
   int64_t last_failed_at; /* UTC seconds */
   int64_t locked_until;   /* UTC seconds */
@@ -39,11 +40,9 @@ enum sh_status store_user_get_by_username(struct store_tx *tx, const char *usern
  * if u->version is current (version + 1); SH_ERR_CONFLICT "stale_version" otherwise. */
 enum sh_status store_user_update(struct store_tx *tx, const struct user_record *u, int64_t now,
                                  struct sh_error *err);
-enum sh_status store_user_set_login_state(struct store_tx *tx, int64_t id, int failures,
-                                          int64_t last_failed_at, int64_t locked_until,
-                                          struct sh_error *err);
-/* A page of users ordered by id, each with grants. Caller frees each and the array. */
-enum sh_status store_user_list(struct store_tx *tx, int64_t offset, int64_t limit,
+/* A page of users ordered by id (descending if asked), each with grants. Caller frees each
+ * and the array. */
+enum sh_status store_user_list(struct store_tx *tx, bool descending, int64_t offset, int64_t limit,
                                struct user_record ***out, size_t *count, int64_t *total,
                                struct sh_error *err);
 
@@ -91,9 +90,23 @@ enum sh_status store_token_touch(struct store_tx *tx, int64_t id, int64_t now,
 enum sh_status store_token_list(struct store_tx *tx, struct token_record **out, size_t *count,
                                 struct sh_error *err);
 
-enum sh_status store_throttle_get(struct store_tx *tx, const char *address, int *failures,
-                                  int64_t *window_start, struct sh_error *err);
-enum sh_status store_throttle_put(struct store_tx *tx, const char *address, int failures,
-                                  int64_t window_start, struct sh_error *err);
+/* A login_throttle row: one per account name ("user:NAME") and per address ("addr:IP"). */
+struct throttle_row {
+  int failures;
+  int64_t window_start;   /* UTC seconds: the address window */
+  int64_t last_failed_at; /* UTC seconds */
+  int64_t locked_until;   /* UTC seconds */
+};
+/* *out stays zeroed when there is no row. */
+enum sh_status store_throttle_get(struct store_tx *tx, const char *key, struct throttle_row *out,
+                                  struct sh_error *err);
+/* Like store_throttle_get, but makes the row if missing and locks it until the unit ends, so
+ * that concurrent attempts count one after the other (on SQLite the single writer already
+ * serialises them). */
+enum sh_status store_throttle_lock(struct store_tx *tx, const char *key, struct throttle_row *out,
+                                   struct sh_error *err);
+enum sh_status store_throttle_put(struct store_tx *tx, const char *key,
+                                  const struct throttle_row *row, struct sh_error *err);
+enum sh_status store_throttle_delete(struct store_tx *tx, const char *key, struct sh_error *err);
 
 #endif

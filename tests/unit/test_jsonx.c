@@ -179,14 +179,54 @@ static void jsonx_parse_rejects_malformed_json(void **state) {
     assert_parse_fails(bodies[i], strlen(bodies[i]), "invalid_json");
 }
 
-/* EVIDENCE: SPEC L — a NUL would silently cut the text short */
-static void jsonx_parse_rejects_a_nul_escape_in_a_string(void **state) {
+/* EVIDENCE: SPEC L — a NUL would silently cut the text short; the parser lets it through so
+ * that the field decoder can refuse it naming the field ("bad input gets a clear error
+ * naming the field"). */
+static void jsonx_decode_refuses_a_nul_escape_naming_the_field(void **state) {
   (void)state;
   const char *text = "{\"name\":\"a\\u0000b\"}";
   json_t *root = NULL;
   struct sh_error err;
-  assert_int_equal(jsonx_parse(text, strlen(text), &root, &err), SH_ERR_MALFORMED);
-  assert_null(root);
+  assert_int_equal(jsonx_parse(text, strlen(text), &root, &err), SH_OK);
+  struct person p = {0};
+  assert_int_equal(jsonx_decode(root, person_fields, NFIELDS, &p, NULL, NULL, &err),
+                   SH_ERR_MALFORMED);
+  assert_string_equal(err.code, "invalid_utf8");
+  assert_string_equal(err.field, "name");
+  assert_null(p.name);
+  /* jsonx_text refuses it too, for strings read without a table. */
+  assert_null(jsonx_text(json_object_get(root, "name")));
+  json_decref(root);
+}
+
+/* EVIDENCE: SPEC L — control characters hide text and corrupt logs; a multiline field may
+ * hold line breaks and tabs, nothing else below U+0020. */
+static void jsonx_decode_refuses_control_characters_except_in_multiline_text(void **state) {
+  (void)state;
+  static const struct jfield fields[] = {
+      {"name", JF_STRING, 0, 0, 50, offsetof(struct person, name)},
+      {"note", JF_STRING, JF_MULTILINE, 0, 50, offsetof(struct person, note)},
+  };
+  const char *bell = "{\"name\":\"a\\u0007b\"}";
+  const char *lines = "{\"note\":\"a\\nb\\tc\"}";
+  const char *escape = "{\"note\":\"a\\u001bb\"}";
+  json_t *root = NULL;
+  struct sh_error err;
+  struct person p = {0};
+  assert_int_equal(jsonx_parse(bell, strlen(bell), &root, &err), SH_OK);
+  assert_int_equal(jsonx_decode(root, fields, 2, &p, NULL, NULL, &err), SH_ERR_INVALID);
+  assert_string_equal(err.code, "invalid_character");
+  assert_string_equal(err.field, "name");
+  json_decref(root);
+  assert_int_equal(jsonx_parse(lines, strlen(lines), &root, &err), SH_OK);
+  assert_int_equal(jsonx_decode(root, fields, 2, &p, NULL, NULL, &err), SH_OK);
+  assert_string_equal(p.note, "a\nb\tc");
+  jsonx_free(fields, 2, &p);
+  json_decref(root);
+  assert_int_equal(jsonx_parse(escape, strlen(escape), &root, &err), SH_OK);
+  assert_int_equal(jsonx_decode(root, fields, 2, &p, NULL, NULL, &err), SH_ERR_INVALID);
+  assert_string_equal(err.field, "note");
+  json_decref(root);
 }
 
 /* --- jsonx_decode --- */
@@ -553,7 +593,8 @@ int main(void) {
       cmocka_unit_test(jsonx_parse_names_the_duplicate_key),
       cmocka_unit_test(jsonx_parse_rejects_a_body_that_is_not_an_object),
       cmocka_unit_test(jsonx_parse_rejects_malformed_json),
-      cmocka_unit_test(jsonx_parse_rejects_a_nul_escape_in_a_string),
+      cmocka_unit_test(jsonx_decode_refuses_a_nul_escape_naming_the_field),
+      cmocka_unit_test(jsonx_decode_refuses_control_characters_except_in_multiline_text),
       cmocka_unit_test(jsonx_decode_fills_every_type_of_field),
       cmocka_unit_test(jsonx_decode_refuses_an_unknown_field_by_name),
       cmocka_unit_test(jsonx_decode_refuses_a_value_of_the_wrong_type),

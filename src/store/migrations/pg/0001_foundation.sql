@@ -21,9 +21,7 @@ CREATE TABLE users (
   dealer_id BIGINT,
   customer_id BIGINT,
   active INTEGER NOT NULL DEFAULT 1,
-  failed_logins INTEGER NOT NULL DEFAULT 0,
-  last_failed_at BIGINT NOT NULL DEFAULT 0,
-  locked_until BIGINT NOT NULL DEFAULT 0,
+  
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   version BIGINT NOT NULL DEFAULT 1
@@ -56,10 +54,14 @@ CREATE TABLE api_tokens (
   last_used_at BIGINT
 );
 
+-- Failed sign-ins, per account name ('user:NAME', whether or not the account exists, so
+-- a lockout tells nothing about which names exist) and per client address ('addr:IP').
 CREATE TABLE login_throttle (
-  address TEXT PRIMARY KEY,
-  failures INTEGER NOT NULL,
-  window_start BIGINT NOT NULL
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL DEFAULT 0,
+  window_start BIGINT NOT NULL DEFAULT 0,
+  last_failed_at BIGINT NOT NULL DEFAULT 0,
+  locked_until BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE settings (

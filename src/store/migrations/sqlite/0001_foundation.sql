@@ -19,9 +19,7 @@ CREATE TABLE users (
   dealer_id INTEGER,
   customer_id INTEGER,
   active INTEGER NOT NULL DEFAULT 1,
-  failed_logins INTEGER NOT NULL DEFAULT 0,
-  last_failed_at INTEGER NOT NULL DEFAULT 0,
-  locked_until INTEGER NOT NULL DEFAULT 0,
+  
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   version INTEGER NOT NULL DEFAULT 1
@@ -54,10 +52,14 @@ CREATE TABLE api_tokens (
   last_used_at INTEGER
 ) STRICT;
 
+-- Failed sign-ins, per account name ('user:NAME', whether or not the account exists, so
+-- a lockout tells nothing about which names exist) and per client address ('addr:IP').
 CREATE TABLE login_throttle (
-  address TEXT PRIMARY KEY,
-  failures INTEGER NOT NULL,
-  window_start INTEGER NOT NULL
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL DEFAULT 0,
+  window_start INTEGER NOT NULL DEFAULT 0,
+  last_failed_at INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE TABLE settings (
