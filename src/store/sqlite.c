@@ -58,8 +58,9 @@ struct sqlite_state {
   struct unit *head, *tail;
   int stopping;
   pthread_mutex_t pool_lock;
+  pthread_cond_t reader_free; /* a reader went back to the pool */
   struct conn *free_readers;
-  int idle_readers;
+  int open_readers;
 };
 
 static enum sh_status map_error(sqlite3 *db, int rc, struct sh_error *err) {
@@ -97,8 +98,13 @@ static enum sh_status conn_open(const char *path, bool reader, struct conn **out
                         "PRAGMA foreign_keys=ON;";
   char *msg = NULL;
   rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
+  /* Readers keep a small private cache and read through mmap, so that they share the
+   * operating system's page cache instead of each holding its own copy. */
   if (rc == SQLITE_OK && reader)
-    rc = sqlite3_exec(c->db, "PRAGMA query_only=ON;", NULL, NULL, &msg);
+    rc = sqlite3_exec(c->db,
+                      "PRAGMA query_only=ON; PRAGMA cache_size=-1024; "
+                      "PRAGMA mmap_size=268435456;",
+                      NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
     sh_log(LOG_PRIO_ERR, "msg=sqlite_pragma_failed error=\"%s\"", msg ? msg : "");
     sqlite3_free(msg);
@@ -360,22 +366,48 @@ static enum sh_status sqlite_write(void *state, store_unit_fn fn, void *arg, str
   return u.rc;
 }
 
+/* Takes a read connection, opening one while fewer than read_pool_size exist, else waits
+ * for one: a reader per worker thread would hold a page cache each and buy nothing on a
+ * machine with fewer cores than workers. */
+static enum sh_status reader_take(struct sqlite_state *st, struct conn **out,
+                                  struct sh_error *err) {
+  pthread_mutex_lock(&st->pool_lock);
+  while (!st->free_readers && st->open_readers >= st->read_pool_size)
+    pthread_cond_wait(&st->reader_free, &st->pool_lock);
+  struct conn *c = st->free_readers;
+  if (c)
+    st->free_readers = c->next_free;
+  else
+    st->open_readers++;
+  pthread_mutex_unlock(&st->pool_lock);
+  if (c) {
+    *out = c;
+    return SH_OK;
+  }
+  enum sh_status rc = conn_open(st->path, true, out, err);
+  if (rc != SH_OK) {
+    pthread_mutex_lock(&st->pool_lock);
+    st->open_readers--;
+    pthread_cond_signal(&st->reader_free);
+    pthread_mutex_unlock(&st->pool_lock);
+  }
+  return rc;
+}
+
+static void reader_give(struct sqlite_state *st, struct conn *c) {
+  pthread_mutex_lock(&st->pool_lock);
+  c->next_free = st->free_readers;
+  st->free_readers = c;
+  pthread_cond_signal(&st->reader_free);
+  pthread_mutex_unlock(&st->pool_lock);
+}
+
 static enum sh_status sqlite_read(void *state, store_unit_fn fn, void *arg, struct sh_error *err) {
   struct sqlite_state *st = state;
   struct conn *c = NULL;
-  pthread_mutex_lock(&st->pool_lock);
-  if (st->free_readers) {
-    c = st->free_readers;
-    st->free_readers = c->next_free;
-    st->idle_readers--;
-  }
-  pthread_mutex_unlock(&st->pool_lock);
-  enum sh_status rc = SH_OK;
-  if (!c) {
-    rc = conn_open(st->path, true, &c, err);
-    if (rc != SH_OK)
-      return rc;
-  }
+  enum sh_status rc = reader_take(st, &c, err);
+  if (rc != SH_OK)
+    return rc;
   struct store_tx tx = {.ops = &store_sqlite_ops, .conn = c};
   int src = plain(c, "BEGIN");
   if (src != SQLITE_OK) {
@@ -386,15 +418,7 @@ static enum sh_status sqlite_read(void *state, store_unit_fn fn, void *arg, stru
     if (!sqlite3_get_autocommit(c->db))
       plain(c, "ROLLBACK");
   }
-  pthread_mutex_lock(&st->pool_lock);
-  if (st->idle_readers < st->read_pool_size) {
-    c->next_free = st->free_readers;
-    st->free_readers = c;
-    st->idle_readers++;
-    c = NULL;
-  }
-  pthread_mutex_unlock(&st->pool_lock);
-  conn_close(c);
+  reader_give(st, c);
   return rc;
 }
 
@@ -415,6 +439,7 @@ static void sqlite_close(void *state) {
   }
   pthread_mutex_destroy(&st->lock);
   pthread_mutex_destroy(&st->pool_lock);
+  pthread_cond_destroy(&st->reader_free);
   pthread_cond_destroy(&st->work);
   free(st->path);
   free(st);
@@ -440,6 +465,7 @@ static enum sh_status sqlite_open(const char *path, const struct store_options *
   st->read_pool_size = options->read_pool_size > 0 ? options->read_pool_size : 16;
   pthread_mutex_init(&st->lock, NULL);
   pthread_mutex_init(&st->pool_lock, NULL);
+  pthread_cond_init(&st->reader_free, NULL);
   pthread_cond_init(&st->work, NULL);
   enum sh_status rc = conn_open(st->path, false, &st->writer_conn, err);
   if (rc != SH_OK) {
