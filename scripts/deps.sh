@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmocka-dev
+  libxlsxwriter-dev libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev fonts-wqy-microhei
+  poppler-utils python3-openpyxl
   postgresql postgresql-contrib postgresql-client
   clang-format wrk curl ca-certificates
 )
