@@ -132,13 +132,22 @@ static char *rewrite_placeholders(const char *sql) {
   char *out = sh_strdup(sql);
   if (!out)
     return NULL;
-  char quote = 0;
   for (char *p = out; *p; p++) {
-    if (quote) {
-      if (*p == quote)
-        quote = 0;
-    } else if (*p == '\'' || *p == '"') {
-      quote = *p;
+    if (*p == '\'' || *p == '"') {
+      char *end = strchr(p + 1, *p); /* a doubled quote just reopens: the same skip works */
+      if (!end)
+        break;
+      p = end;
+    } else if (p[0] == '-' && p[1] == '-') {
+      char *end = strchr(p, '\n');
+      if (!end)
+        break;
+      p = end;
+    } else if (p[0] == '/' && p[1] == '*') {
+      char *end = strstr(p + 2, "*/");
+      if (!end)
+        break;
+      p = end + 1;
     } else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
       *p = '?';
     }

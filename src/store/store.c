@@ -138,7 +138,10 @@ enum sh_status rows_add(struct store_rows *rows, const char *const *cells, const
     row[i].text = NULL;
     row[i].len = 0;
     if (cells[i]) {
-      row[i].text = sh_strndup(cells[i], lens[i]);
+      /* Copy by length, not as a C string: a blob may hold NUL bytes. */
+      row[i].text = sh_calloc(lens[i] + 1, 1);
+      if (row[i].text)
+        memcpy(row[i].text, cells[i], lens[i]);
       if (!row[i].text) {
         for (size_t k = 0; k < i; k++)
           free(row[k].text);

@@ -146,8 +146,11 @@ CREATE TABLE customer_addresses (
 CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id, position);
 
 -- Substring search of any length: trigram FTS for 3+ characters, instr() below that.
+-- Case-sensitive, because search_text is folded already: otherwise a 3-character query
+-- would fold Cyrillic or accented letters that instr() and PostgreSQL do not, and what a
+-- search finds would depend on the length of the query.
 CREATE VIRTUAL TABLE customers_fts USING fts5(search_text, content='customers',
-  content_rowid='id', tokenize='trigram');
+  content_rowid='id', tokenize='trigram case_sensitive 1');
 CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
   INSERT INTO customers_fts(rowid, search_text) VALUES (new.id, new.search_text);
 END;
