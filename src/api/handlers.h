@@ -32,6 +32,10 @@ void api_settings_update(struct api_request *req, struct api_response *resp);
 
 void api_audit_list(struct api_request *req, struct api_response *resp);
 
+/* dealers and suppliers (issue 3) */
+
+/* projects, equipment and warranty cards (issue 3) */
+
 /* Audit rows as a list body. list holds up to page_size + 1 rows (newest first): the extra
  * one only tells that more follow, and then next_cursor points past the last shown. */
 json_t *api_audit_items(struct api_request *req, const struct audit_record *list, size_t count,

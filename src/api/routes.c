@@ -25,6 +25,8 @@ const struct api_route api_routes[] = {
     {"GET", "/api/v1/settings", api_settings_list, "setting:read"},
     {"PUT", "/api/v1/settings/{key}", api_settings_update, "setting:write"},
     {"GET", "/api/v1/audit", api_audit_list, "audit:read"},
+    /* dealers and suppliers (issue 3) */
+    /* projects, equipment and warranty cards (issue 3) */
 };
 
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

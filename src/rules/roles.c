@@ -29,9 +29,11 @@ static const char *const role_labels[ROLE_COUNT] = {
 };
 
 static const char *const action_names[ACTION_COUNT] = {
-    "customer:read", "customer:write", "customer:delete", "customer:history", "audit:read",
-    "setting:read",  "setting:write",  "user:read",       "user:write",       "reference:read",
-    "self",
+    "customer:read",  "customer:write", "customer:delete", "customer:history", "dealer:read",
+    "dealer:write",   "dealer:record",  "supplier:read",   "supplier:write",   "supplier:audit",
+    "project:read",   "project:write",  "equipment:write", "card:issue",       "import",
+    "audit:read",     "setting:read",   "setting:write",   "user:read",        "user:write",
+    "reference:read", "self",
 };
 
 #define R(role) (1u << (role))
@@ -50,6 +52,28 @@ static const unsigned matrix[ACTION_COUNT] = {
     [ACTION_CUSTOMER_DELETE] = MANAGERS,
     /* Staff only: the rows name staff and their addresses (the audit trail is internal). */
     [ACTION_CUSTOMER_HISTORY] = STAFF,
+    /* Dealers: staff read them, a dealer's user its own; the department's management
+     * keeps the contracts; technicians assess and train the dealers of their area and the
+     * managers supervise them (work plan 2 §六.1, §六.3). */
+    [ACTION_DEALER_READ] = STAFF | R(ROLE_DEALER),
+    [ACTION_DEALER_WRITE] = MANAGERS | R(ROLE_ENGINEERING_MANAGER),
+    [ACTION_DEALER_RECORD] =
+        MANAGERS | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_PROJECT_MANAGER) | R(ROLE_TECHNICIAN),
+    /* Suppliers: the warehouse keeps their data exact (work plan 2 §五.1), QC audits the
+     * outsourced ones (work plan 1 §三.1). */
+    [ACTION_SUPPLIER_READ] = STAFF,
+    [ACTION_SUPPLIER_WRITE] = MANAGERS | R(ROLE_WAREHOUSE) | R(ROLE_QC),
+    [ACTION_SUPPLIER_AUDIT] = MANAGERS | R(ROLE_QC),
+    /* The installed base: read by whoever reads the customer (dealers and customers their
+     * own, in the queries); kept by the engineering side and the desk that registers it. */
+    [ACTION_PROJECT_READ] = EVERYONE,
+    [ACTION_PROJECT_WRITE] = MANAGERS | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_PROJECT_MANAGER) |
+                             R(ROLE_AGENT) | R(ROLE_DISPATCHER),
+    [ACTION_EQUIPMENT_WRITE] = MANAGERS | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_PROJECT_MANAGER) |
+                               R(ROLE_AGENT) | R(ROLE_DISPATCHER) | R(ROLE_TECHNICIAN),
+    /* The warranty card goes out from the after-sales department (SPEC B4). */
+    [ACTION_CARD_ISSUE] = MANAGERS | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_AGENT),
+    [ACTION_IMPORT] = MANAGERS | R(ROLE_ENGINEERING_MANAGER),
     [ACTION_AUDIT_READ] = R(ROLE_ADMIN),
     [ACTION_SETTING_READ] = MANAGERS | R(ROLE_ENGINEERING_MANAGER),
     [ACTION_SETTING_WRITE] = R(ROLE_ADMIN),

@@ -34,6 +34,17 @@ enum action {
   ACTION_CUSTOMER_WRITE,
   ACTION_CUSTOMER_DELETE,
   ACTION_CUSTOMER_HISTORY, /* the change history: who changed what, from which address */
+  ACTION_DEALER_READ,
+  ACTION_DEALER_WRITE,
+  ACTION_DEALER_RECORD, /* assessments, training, supervision of a dealer */
+  ACTION_SUPPLIER_READ,
+  ACTION_SUPPLIER_WRITE,
+  ACTION_SUPPLIER_AUDIT,
+  ACTION_PROJECT_READ, /* projects, their equipment units and warranty answers */
+  ACTION_PROJECT_WRITE,
+  ACTION_EQUIPMENT_WRITE,
+  ACTION_CARD_ISSUE, /* record that a warranty card went out */
+  ACTION_IMPORT,     /* load customers, projects and units from spreadsheets */
   ACTION_AUDIT_READ,
   ACTION_SETTING_READ,
   ACTION_SETTING_WRITE,

@@ -5,10 +5,19 @@
 // /* EVIDENCE: SPEC L */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { startServer, customerBody } from './lib/harness.js';
 
+// data/matrix.json holds the roles and the foundation's routes; data/matrix_<area>.json
+// files add the rows of later resources ({"routes": {...}}), one file per area.
 const matrix = JSON.parse(readFileSync(new URL('./data/matrix.json', import.meta.url), 'utf8'));
+for (const f of readdirSync(new URL('./data/', import.meta.url)).filter((n) => /^matrix_.+\.json$/.test(n)).sort()) {
+  const more = JSON.parse(readFileSync(new URL(`./data/${f}`, import.meta.url), 'utf8'));
+  for (const [k, v] of Object.entries(more.routes)) {
+    if (k in matrix.routes) throw new Error(`${f}: row ${k} is already in another matrix file`);
+    matrix.routes[k] = v;
+  }
+}
 const callers = ['anonymous', ...matrix.roles];
 
 let srv, routes;

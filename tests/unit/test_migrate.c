@@ -243,17 +243,36 @@ static void migrate_creates_the_same_tables_and_reference_rows_on_both_dialects(
   struct fixture *fx = *state;
   struct sh_error err;
   assert_int_equal(store_migrate(fx->store, NULL, &err), SH_OK);
-  const char *tables[] = {
-      "regions",         "users",          "user_regions",      "sessions",
-      "api_tokens",      "login_throttle", "settings",          "dict_items",
-      "audit",           "customers",      "customer_contacts", "customer_addresses",
-      "idempotency_keys"};
+  const char *tables[] = {"regions",
+                          "users",
+                          "user_regions",
+                          "sessions",
+                          "api_tokens",
+                          "login_throttle",
+                          "settings",
+                          "dict_items",
+                          "audit",
+                          "customers",
+                          "customer_contacts",
+                          "customer_addresses",
+                          "idempotency_keys",
+                          "dealers",
+                          "dealer_records",
+                          "suppliers",
+                          "supplier_audits",
+                          "projects",
+                          "equipment"};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
     assert_true(read_int(fx, sql) >= 0);
   }
-  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 20);
+  /* 0002: 20 rows; 0003: 3 dealer record kinds, 3 audit results, 4 card issue methods,
+   * 15 equipment categories. */
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 45);
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = "
+                                "'equipment_category'"),
+                   15);
   assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = 'product_type'"), 8);
 }
 
