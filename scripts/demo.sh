@@ -9,10 +9,13 @@ db=${SHOUHOU_DEMO_DB:-shouhou.db}
 if [ ! -f "$db" ]; then
   ./build/shouhou --db "sqlite:$db" migrate >/dev/null
   ./build/shouhou --db "sqlite:$db" demo --seed "${SHOUHOU_DEMO_SEED:-1}" --customers 300
+  port=${SHOUHOU_PORT:-8080}
   echo
-  echo "Open http://127.0.0.1:8080 and sign in with one of the accounts above."
-  echo "API example: curl -c jar -H 'Content-Type: application/json' \\"
-  echo "  -d '{\"username\":\"admin\",\"password\":\"…\"}' http://127.0.0.1:8080/api/v1/auth/login"
+  echo "The API serves on http://127.0.0.1:$port (the web UI comes with a later release)."
+  echo "Sign in with one of the accounts above, for example:"
+  echo "  curl -c jar -H 'Content-Type: application/json' \\"
+  echo "    -d '{\"username\":\"admin\",\"password\":\"…\"}' http://127.0.0.1:$port/api/v1/auth/login"
+  echo "  curl -b jar 'http://127.0.0.1:$port/api/v1/customers?q=华信'"
 else
   echo "Using the existing $db (its demo passwords were printed when it was made;"
   echo "delete it to start afresh, or add a user: ./build/shouhou --db sqlite:$db user add --username me --role admin)"

@@ -336,13 +336,14 @@ enum sh_status server_start(struct app *app, const struct server_options *o, str
   s->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
           MHD_USE_ERROR_LOG,
-      (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+      (uint16_t)o->port, NULL, NULL, on_request, s,
+      /* The logger first: libmicrohttpd uses its own for anything before it. */
+      MHD_OPTION_EXTERNAL_LOGGER, on_log, s, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->io_threads > 0 ? o->io_threads : 2),
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)SH_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
       (unsigned)SH_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)SH_CONNECTION_IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_EXTERNAL_LOGGER, on_log, s, MHD_OPTION_END);
+      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
   if (!s->daemon) {
     pool_stop(s->pool);
     free(s);
