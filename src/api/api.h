@@ -60,6 +60,7 @@ struct api_response {
   size_t raw_len;
   const char *content_type; /* for raw bodies; static string */
   char set_cookie[512];     /* a Set-Cookie header value, "" if none */
+  char disposition[512];    /* a Content-Disposition header value (downloads), "" if none */
   char allow[64];           /* an Allow header value (405), "" if none */
   int retry_after;          /* seconds for Retry-After, 0 if none */
   char user[72];            /* who made the request, for the access log */
@@ -74,7 +75,15 @@ struct api_route {
   const char *pattern; /* "/api/v1/customers/{id}" */
   api_handler handler;
   const char *action; /* "public", or an action name such as "customer:read" */
+  /* A route that takes an upload (a spreadsheet) sets what it accepts; all others take
+   * application/json bodies of at most SH_MAX_BODY_BYTES. */
+  enum api_body { API_BODY_JSON = 0, API_BODY_SPREADSHEET } body;
 };
+
+/* The largest body the route accepts, in bytes. */
+size_t api_route_max_body(const struct api_route *route);
+/* True if a request body of this Content-Type (NULL: none given) suits the route. */
+bool api_route_accepts(const struct api_route *route, const char *content_type);
 
 extern const struct api_route api_routes[];
 extern const size_t api_route_count;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/limits.h"
 #include "../base/secret.h"
@@ -92,6 +93,28 @@ static enum sh_status authenticate(struct api_request *req, struct sh_error *err
       (!req->csrf_token || !secret_equal(req->csrf_token, req->actor.csrf_token)))
     rc = sh_fail(err, SH_ERR_FORBIDDEN, "csrf_failed", NULL, NULL);
   return rc;
+}
+
+size_t api_route_max_body(const struct api_route *route) {
+  return route && route->body == API_BODY_SPREADSHEET ? SH_MAX_UPLOAD_BYTES : SH_MAX_BODY_BYTES;
+}
+
+/* Compares the media type of a Content-Type value (before any ";" parameters). */
+static bool media_type_is(const char *content_type, const char *type) {
+  size_t n = strlen(type);
+  return strncasecmp(content_type, type, n) == 0 &&
+         (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
+}
+
+bool api_route_accepts(const struct api_route *route, const char *content_type) {
+  if (!content_type)
+    return false;
+  if (route && route->body == API_BODY_SPREADSHEET)
+    return media_type_is(content_type, "text/csv") ||
+           media_type_is(content_type,
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") ||
+           media_type_is(content_type, "application/octet-stream");
+  return media_type_is(content_type, "application/json");
 }
 
 /* An Idempotency-Key is 1..128 printable ASCII characters: an empty key would make every

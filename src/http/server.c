@@ -97,6 +97,8 @@ static void add_common_headers(struct MHD_Response *response, const struct api_r
   MHD_add_response_header(response, "Cache-Control", "no-store");
   if (r->set_cookie[0])
     MHD_add_response_header(response, "Set-Cookie", r->set_cookie);
+  if (r->disposition[0])
+    MHD_add_response_header(response, "Content-Disposition", r->disposition);
   if (r->allow[0])
     MHD_add_response_header(response, "Allow", r->allow);
   if (r->retry_after > 0) {
@@ -203,9 +205,14 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
   r->method = method;
   r->start_usec = now_usec();
   r->resp.status = 500;
-  buf_init(&r->body, SH_MAX_BODY_BYTES);
   *req_cls = r;
   fill_request(r, url);
+  /* The route is known from the headers: it sets how large a body may be and of what type.
+   * An unknown path or method is answered on the final call (keeping the connection). */
+  router_match(api_routes, api_route_count, method, r->path, r->scratch, sizeof r->scratch,
+               &r->match);
+  size_t max_body = api_route_max_body(r->match.route);
+  buf_init(&r->body, max_body);
   int lengths = 0;
   MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &lengths);
   /* Two lengths, or a length beside chunked encoding, let a proxy and this server disagree
@@ -215,7 +222,7 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
     return send_error(r, SH_ERR_MALFORMED, "bad_request");
   const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
   unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
-  if (declared > SH_MAX_BODY_BYTES) {
+  if (declared > max_body) {
     /* Too large. A client that asked "Expect: 100-continue" has not sent the body: answer at
      * once. Any other client is sending it right now and, were we to answer and close, would
      * see a reset instead of the 413 (a browser upload would show "connection failed"): read
@@ -226,12 +233,8 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
       return send_error(r, SH_ERR_TOO_LARGE, "too_large");
     r->discarded = 1;
   }
-  if (has_body(conn)) {
-    const char *type = r->api.content_type;
-    if (!type || strncasecmp(type, "application/json", 16) != 0 ||
-        (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
-      return send_error(r, SH_ERR_MEDIA_TYPE, "unsupported_media_type");
-  }
+  if (has_body(conn) && r->match.route && !api_route_accepts(r->match.route, r->api.content_type))
+    return send_error(r, SH_ERR_MEDIA_TYPE, "unsupported_media_type");
   return MHD_YES;
 }
 
@@ -264,8 +267,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_NO;
   r->api.body = r->body.data ? r->body.data : "";
   r->api.body_len = r->body.len;
-  router_match(api_routes, api_route_count, method, r->path, r->scratch, sizeof r->scratch,
-               &r->match);
   if (r->match.status == 404)
     return send_error(r, SH_ERR_NOT_FOUND, "not_found");
   if (r->match.status == 405) {
