@@ -14,6 +14,8 @@
 #include "../domain/audit.h"
 #include "../domain/customer.h"
 #include "../rules/region.h"
+#include "../domain/reference.h"
+#include "download.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -491,4 +493,139 @@ void api_customers_history(struct api_request *req, struct api_response *resp) {
   }
   api_reply(resp, 200, api_audit_items(req, list, count, total, size));
   audit_records_free(list, count);
+}
+
+/* The label of a dictionary value ("" when unknown: an export never invents one). */
+static const char *dict_label(const struct dict_row *rows, size_t n, const char *type,
+                              const char *value) {
+  for (size_t i = 0; value && i < n; i++)
+    if (strcmp(rows[i].type, type) == 0 && strcmp(rows[i].value, value) == 0)
+      return rows[i].label_zh;
+  return value ? value : "";
+}
+
+/* product_types ["surveillance","parking"] → "监控设备、停车场管理". Caller frees. */
+static char *product_labels(const struct dict_row *rows, size_t n, const char *json) {
+  json_error_t jerr;
+  json_t *types = json_loads(json ? json : "[]", 0, &jerr);
+  struct buf b;
+  buf_init(&b, 4096);
+  size_t i;
+  json_t *v;
+  json_array_foreach(types, i, v) {
+    if (i)
+      buf_append_str(&b, "、");
+    buf_append_str(&b, dict_label(rows, n, "product_type", json_string_value(v)));
+  }
+  json_decref(types);
+  return buf_detach(&b);
+}
+
+static const struct export_column export_columns[] = {
+    {"客户编号", EXPORT_INT, 0},      {"客户名称", EXPORT_TEXT, 30},
+    {"类型", EXPORT_TEXT, 0},         {"地区编码", EXPORT_TEXT, 0},
+    {"所在地区", EXPORT_TEXT, 24},    {"详细地址", EXPORT_TEXT, 30},
+    {"电话", EXPORT_TEXT, 16},        {"负责人", EXPORT_TEXT, 0},
+    {"客户分组", EXPORT_TEXT, 0},     {"产品类型", EXPORT_TEXT, 24},
+    {"重点客户", EXPORT_BOOL, 0},     {"备注", EXPORT_TEXT, 30},
+    {"创建时间", EXPORT_DATETIME, 0}, {"更新时间", EXPORT_DATETIME, 0},
+};
+
+void api_customers_export(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {
+      "q", "region_code", "customer_group", "product_type", "key_customer", "format", "sort", NULL};
+  struct customer_filter f = {.keyset = true, .limit = 500};
+  struct dict_row *dict = NULL;
+  size_t ndict = 0;
+  char *folded = NULL, prefix[8];
+  struct download *d = NULL;
+  struct sh_error err;
+  struct export_table table = {"客户", export_columns,
+                               sizeof export_columns / sizeof *export_columns,
+                               req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, allowed) || !read_filter(req, resp, &f, &folded, prefix))
+    goto out;
+  f.sort = f.q ? CUSTOMER_SORT_RELEVANCE : CUSTOMER_SORT_ID;
+  const char *sort = api_query(req, "sort");
+  if (sort) {
+    bool desc = *sort == '-', found = false;
+    for (int i = 0; sort_keys[i]; i++)
+      if (strcmp(sort_keys[i], desc ? sort + 1 : sort) == 0) {
+        f.sort = (enum customer_sort)i;
+        f.descending = desc;
+        found = true;
+      }
+    if (!found || (f.sort == CUSTOMER_SORT_RELEVANCE && !f.q)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
+      goto out;
+    }
+  }
+  if (reference_dictionaries(req->app, &dict, &ndict, &err) != SH_OK) {
+    api_error(req, resp, &err);
+    goto out;
+  }
+  d = api_download_begin(req, resp, &table);
+  if (!d)
+    goto out;
+  for (;;) {
+    struct customer **list = NULL;
+    int64_t *ranks = NULL, total = 0;
+    size_t count = 0;
+    if (customer_list(req->app, &req->actor, &f, &list, &ranks, &count, &total, &err) != SH_OK) {
+      api_error(req, resp, &err);
+      goto out;
+    }
+    bool ok = total <= SH_MAX_EXPORT_ROWS;
+    if (!ok) {
+      char detail[32];
+      snprintf(detail, sizeof detail, "%d", SH_MAX_EXPORT_ROWS);
+      sh_fail(&err, SH_ERR_INVALID, "export_too_large", NULL, detail);
+      api_error(req, resp, &err);
+    }
+    for (size_t i = 0; ok && i < count; i++) {
+      const struct customer *c = list[i];
+      char *products = product_labels(dict, ndict, c->product_types);
+      struct export_cell cells[] = {
+          {.number = c->id},
+          {.text = c->name},
+          {.text = dict_label(dict, ndict, "customer_kind", c->kind)},
+          {.text = c->region_code},
+          {.text = c->region_name},
+          {.text = c->address},
+          {.text = c->phone},
+          {.text = c->responsible_person},
+          {.text = dict_label(dict, ndict, "customer_group", c->customer_group)},
+          {.text = products},
+          {.number = c->key_customer},
+          {.text = c->note},
+          {.number = c->created_at},
+          {.number = c->updated_at},
+      };
+      ok = api_download_row(req, resp, d, cells);
+      free(products);
+    }
+    if (ok && count == (size_t)f.limit) {
+      const struct customer *last = list[count - 1];
+      f.after = true;
+      f.after_id = last->id;
+      f.after_int = f.sort == CUSTOMER_SORT_CREATED   ? last->created_at
+                    : f.sort == CUSTOMER_SORT_UPDATED ? last->updated_at
+                                                      : ranks[count - 1];
+      free((char *)f.after_text);
+      f.after_text = f.sort == CUSTOMER_SORT_NAME ? sh_strdup(last->name) : NULL;
+    }
+    bool more = ok && count == (size_t)f.limit;
+    customer_list_free(list, count);
+    free(ranks);
+    if (!ok)
+      goto out;
+    if (!more)
+      break;
+  }
+  api_download_finish(req, resp, d, "客户");
+out:
+  free((char *)f.after_text);
+  api_download_free(d);
+  dict_rows_free(dict, ndict);
+  free(folded);
 }

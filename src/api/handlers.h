@@ -18,6 +18,7 @@ void api_customers_get(struct api_request *req, struct api_response *resp);
 void api_customers_update(struct api_request *req, struct api_response *resp);
 void api_customers_delete(struct api_request *req, struct api_response *resp);
 void api_customers_history(struct api_request *req, struct api_response *resp);
+void api_customers_export(struct api_request *req, struct api_response *resp);
 
 void api_regions_list(struct api_request *req, struct api_response *resp);
 void api_dictionaries_get(struct api_request *req, struct api_response *resp);

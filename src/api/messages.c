@@ -67,6 +67,8 @@ static const struct message messages[] = {
     {"invalid_setting_value", "设置值无效(允许: %s)", "Invalid setting value (allowed: %s)", true},
     {"invalid_setting_order", "设置值顺序不对(须满足 %s)", "Settings out of order (needs %s)",
      true},
+    {"export_too_large", "导出数据超过 %s 条, 请缩小查询范围",
+     "More than %s rows: narrow the filter", true},
     {"database_unavailable", "数据库暂时不可用, 请稍后再试",
      "The database is unavailable: try again"},
     {"database_busy", "系统繁忙, 请稍后再试", "The server is busy: try again"},

@@ -16,6 +16,7 @@ const struct api_route api_routes[] = {
     {"PATCH", "/api/v1/customers/{id}", api_customers_update, "customer:write"},
     {"DELETE", "/api/v1/customers/{id}", api_customers_delete, "customer:delete"},
     {"GET", "/api/v1/customers/{id}/history", api_customers_history, "customer:history"},
+    {"GET", "/api/v1/customers/export", api_customers_export, "customer:read"},
     {"GET", "/api/v1/regions", api_regions_list, "reference:read"},
     {"GET", "/api/v1/dictionaries", api_dictionaries_get, "reference:read"},
     {"GET", "/api/v1/users", api_users_list, "user:read"},

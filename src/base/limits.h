@@ -14,6 +14,10 @@
 /* An uploaded spreadsheet (imports of customers, projects, units): 100 000 rows of a
  * dozen columns are 10-20 MB as CSV, less as .xlsx. */
 #define SH_MAX_UPLOAD_BYTES (64 * 1024 * 1024)
+/* A downloaded export (.xlsx or CSV), and the most rows one export may hold: past that the
+ * user is asked to narrow the filter (a screen never needs more; an integration pages). */
+#define SH_MAX_DOWNLOAD_BYTES (16 * 1024 * 1024)
+#define SH_MAX_EXPORT_ROWS 100000
 /* All request headers together (libmicrohttpd's per-connection memory pool). */
 #define SH_MAX_HEADER_BYTES (32 * 1024)
 /* The query string of one request. */

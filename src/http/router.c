@@ -42,18 +42,33 @@ void router_match(const struct api_route *routes, size_t count, const char *meth
   const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
   memset(out, 0, sizeof *out);
   out->status = 404;
+  /* The route with the fewest {name} segments wins, whatever the table order:
+   * /customers/export before /customers/{id}. */
+  size_t best = count;
+  int best_params = 0;
   for (size_t i = 0; i < count; i++) {
     struct route_match m = {0};
     if (!matches(routes[i].pattern, path, scratch, scratch_len, &m))
       continue;
     if (strcmp(routes[i].method, want) == 0) {
-      *out = m;
-      out->route = &routes[i];
-      out->status = 0;
-      return;
+      if (best == count || m.nparams < best_params) {
+        best = i;
+        best_params = m.nparams;
+      }
+    } else if (!strstr(out->allow, routes[i].method)) {
+      size_t len = strlen(out->allow);
+      snprintf(out->allow + len, sizeof out->allow - len, "%s%s", len ? ", " : "",
+               routes[i].method);
     }
-    size_t len = strlen(out->allow);
-    snprintf(out->allow + len, sizeof out->allow - len, "%s%s", len ? ", " : "", routes[i].method);
+  }
+  if (best < count) {
+    /* Match the winner again so that its parameters are the ones left in scratch. */
+    struct route_match m = {0};
+    matches(routes[best].pattern, path, scratch, scratch_len, &m);
+    *out = m;
+    out->route = &routes[best];
+    out->status = 0;
+  } else if (out->allow[0]) {
     out->status = 405;
   }
 }
