@@ -34,6 +34,20 @@ void api_settings_update(struct api_request *req, struct api_response *resp);
 void api_audit_list(struct api_request *req, struct api_response *resp);
 
 /* dealers and suppliers (issue 3) */
+void api_dealers_list(struct api_request *req, struct api_response *resp);
+void api_dealers_create(struct api_request *req, struct api_response *resp);
+void api_dealers_get(struct api_request *req, struct api_response *resp);
+void api_dealers_update(struct api_request *req, struct api_response *resp);
+void api_dealers_delete(struct api_request *req, struct api_response *resp);
+void api_dealer_records_list(struct api_request *req, struct api_response *resp);
+void api_dealer_records_create(struct api_request *req, struct api_response *resp);
+void api_suppliers_list(struct api_request *req, struct api_response *resp);
+void api_suppliers_create(struct api_request *req, struct api_response *resp);
+void api_suppliers_get(struct api_request *req, struct api_response *resp);
+void api_suppliers_update(struct api_request *req, struct api_response *resp);
+void api_suppliers_delete(struct api_request *req, struct api_response *resp);
+void api_supplier_audits_list(struct api_request *req, struct api_response *resp);
+void api_supplier_audits_create(struct api_request *req, struct api_response *resp);
 
 /* projects, equipment and warranty cards (issue 3) */
 

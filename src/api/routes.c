@@ -27,6 +27,20 @@ const struct api_route api_routes[] = {
     {"PUT", "/api/v1/settings/{key}", api_settings_update, "setting:write"},
     {"GET", "/api/v1/audit", api_audit_list, "audit:read"},
     /* dealers and suppliers (issue 3) */
+    {"GET", "/api/v1/dealers", api_dealers_list, "dealer:read"},
+    {"POST", "/api/v1/dealers", api_dealers_create, "dealer:write"},
+    {"GET", "/api/v1/dealers/{id}", api_dealers_get, "dealer:read"},
+    {"PATCH", "/api/v1/dealers/{id}", api_dealers_update, "dealer:write"},
+    {"DELETE", "/api/v1/dealers/{id}", api_dealers_delete, "dealer:write"},
+    {"GET", "/api/v1/dealers/{id}/records", api_dealer_records_list, "dealer:read"},
+    {"POST", "/api/v1/dealers/{id}/records", api_dealer_records_create, "dealer:record"},
+    {"GET", "/api/v1/suppliers", api_suppliers_list, "supplier:read"},
+    {"POST", "/api/v1/suppliers", api_suppliers_create, "supplier:write"},
+    {"GET", "/api/v1/suppliers/{id}", api_suppliers_get, "supplier:read"},
+    {"PATCH", "/api/v1/suppliers/{id}", api_suppliers_update, "supplier:write"},
+    {"DELETE", "/api/v1/suppliers/{id}", api_suppliers_delete, "supplier:write"},
+    {"GET", "/api/v1/suppliers/{id}/audits", api_supplier_audits_list, "supplier:read"},
+    {"POST", "/api/v1/suppliers/{id}/audits", api_supplier_audits_create, "supplier:audit"},
     /* projects, equipment and warranty cards (issue 3) */
 };
 
