@@ -16,6 +16,9 @@
 #include "base/mem.h"
 #include "config.h"
 #include "domain/demo.h"
+#include "domain/import.h"
+#include "export/csv_read.h"
+#include "export/xlsx_read.h"
 #include "domain/reference.h"
 #include "domain/session.h"
 #include "domain/user.h"
@@ -442,4 +445,111 @@ int cli_routes(struct cli_context *c) {
   free(text);
   json_decref(list);
   return EXIT_OK;
+}
+
+/* A progress bar on standard error, redrawn in place (only on a terminal). */
+static void show_progress(size_t done, size_t total, void *arg) {
+  (void)arg;
+  if (!isatty(STDERR_FILENO) || total == 0)
+    return;
+  int width = 40, filled = (int)((double)done / (double)total * width);
+  fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled, "########################################",
+          width - filled, "", done, total);
+  if (done == total)
+    fprintf(stderr, "\n");
+}
+
+/* Reads a whole file of at most max bytes. Caller frees. */
+static char *read_file(const char *path, size_t max, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  struct buf b;
+  buf_init(&b, max);
+  char chunk[65536];
+  size_t n;
+  enum sh_status rc = SH_OK;
+  while (rc == SH_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    rc = buf_append(&b, chunk, n);
+  fclose(f);
+  if (rc != SH_OK) {
+    buf_free(&b);
+    return NULL;
+  }
+  *len = b.len;
+  return buf_detach(&b);
+}
+
+int cli_import(struct cli_context *c) {
+  static const struct option options[] = {{"user", required_argument, NULL, 'u'},
+                                          {"dry-run", no_argument, NULL, 'n'},
+                                          {NULL, 0, NULL, 0}};
+  const char *user = NULL;
+  bool dry_run = false;
+  int opt;
+  optind = 1;
+  while ((opt = getopt_long(c->argc, c->argv, "", options, NULL)) != -1) {
+    if (opt == 'u')
+      user = optarg;
+    else if (opt == 'n')
+      dry_run = true;
+    else
+      return EXIT_USAGE;
+  }
+  /* getopt permutes: the operands (what, FILE) follow the options. */
+  if (c->argc - optind != 2 || strcmp(c->argv[optind], "customers") != 0 || !user) {
+    fprintf(stderr, "usage: shouhou import customers FILE --user NAME [--dry-run]\n");
+    return EXIT_USAGE;
+  }
+  const char *path = c->argv[optind + 1];
+  size_t len = 0;
+  char *data = read_file(path, SH_MAX_UPLOAD_BYTES, &len);
+  if (!data) {
+    fprintf(stderr, "shouhou import: cannot read %s (missing, or over %d MiB)\n", path,
+            SH_MAX_UPLOAD_BYTES / 1024 / 1024);
+    return EXIT_FAILURE_GENERAL;
+  }
+  int rc = cli_open(c, 1);
+  struct sheet *sheet = NULL;
+  struct user_record *u = NULL;
+  struct import_report report = {0};
+  struct sh_error err;
+  sh_error_clear(&err);
+  if (rc != EXIT_OK)
+    goto out;
+  bool xlsx = len >= 4 && memcmp(data, "PK\3\4", 4) == 0;
+  enum sh_status st = xlsx ? xlsx_read(data, len, &sheet, &err) : csv_read(data, len, &sheet, &err);
+  if (st == SH_OK)
+    st = user_get_by_username(&c->app, user, &u, &err);
+  struct actor actor;
+  if (st == SH_OK) {
+    /* The import acts as that user: their regions, their name in the audit trail. */
+    actor_from_user(u, &actor);
+    snprintf(actor.address, sizeof actor.address, "cli");
+    st = import_customers(&c->app, &actor, sheet, dry_run, show_progress, NULL, &report, &err);
+  }
+  for (size_t i = 0; i < report.nerrors; i++) {
+    const struct import_error *e = &report.errors[i];
+    fprintf(stderr, "row %zu, %s: %s%s%s\n", e->row, e->column[0] ? e->column : "-", e->code,
+            e->detail[0] ? " " : "", e->detail);
+  }
+  if (report.errors_total > report.nerrors)
+    fprintf(stderr, "… and %zu more errors\n", report.errors_total - report.nerrors);
+  if (st != SH_OK && strcmp(err.code, "import_rejected") != 0) {
+    print_error("import", &err);
+    rc = EXIT_FAILURE_GENERAL;
+  } else {
+    printf("%s: %zu rows, %zu valid, %zu created, %zu errors%s\n", path, report.rows, report.valid,
+           report.created, report.errors_total,
+           st != SH_OK ? " — nothing was imported"
+           : dry_run   ? " (dry run)"
+                       : "");
+    rc = st == SH_OK && report.errors_total == 0 ? EXIT_OK : EXIT_FAILURE_GENERAL;
+  }
+out:
+  import_report_free(&report);
+  user_record_free(u);
+  sheet_free(sheet);
+  free(data);
+  return rc;
 }

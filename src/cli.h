@@ -26,6 +26,7 @@ int cli_demo(struct cli_context *c);
 int cli_user(struct cli_context *c);
 int cli_token(struct cli_context *c);
 int cli_routes(struct cli_context *c);
+int cli_import(struct cli_context *c);
 
 /* Opens the store named by c->db_url into c->app.store; migrate: apply migrations first;
  * else refuse a database whose schema differs from the binary's. Prints why on failure. */

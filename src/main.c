@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "cli.h"
+#include "export/pdf.h"
 #include "config.h"
 #include "store/store.h"
 
@@ -28,6 +29,8 @@ static void usage(FILE *out) {
                "  user list                           list users\n"
                "  token create --user U [--name N]    make an API token (shown once)\n"
                "  token revoke ID | token list        revoke or list API tokens\n"
+               "  import customers FILE --user NAME [--dry-run]\n"
+               "                                      load customers from a .csv or .xlsx file\n"
                "  routes                              print the route table as JSON\n"
                "\n"
                "options:\n"
@@ -87,13 +90,14 @@ int main(int argc, char **argv) {
   static const struct {
     const char *name;
     int (*run)(struct cli_context *);
-  } commands[] = {{"serve", cli_serve},  {"migrate", cli_migrate}, {"region", cli_region},
-                  {"demo", cli_demo},    {"user", cli_user},       {"token", cli_token},
-                  {"routes", cli_routes}};
+  } commands[] = {{"serve", cli_serve},   {"migrate", cli_migrate}, {"region", cli_region},
+                  {"demo", cli_demo},     {"user", cli_user},       {"token", cli_token},
+                  {"routes", cli_routes}, {"import", cli_import}};
   for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
     if (strcmp(argv[i], commands[k].name) == 0) {
       int rc = commands[k].run(&c);
       store_close(c.app.store);
+      pdf_shutdown();
       return rc;
     }
   fprintf(stderr, "shouhou: unknown command %s\n", argv[i]);

@@ -19,6 +19,7 @@ void api_customers_update(struct api_request *req, struct api_response *resp);
 void api_customers_delete(struct api_request *req, struct api_response *resp);
 void api_customers_history(struct api_request *req, struct api_response *resp);
 void api_customers_export(struct api_request *req, struct api_response *resp);
+void api_imports_customers(struct api_request *req, struct api_response *resp);
 
 void api_regions_list(struct api_request *req, struct api_response *resp);
 void api_dictionaries_get(struct api_request *req, struct api_response *resp);
@@ -50,6 +51,20 @@ void api_supplier_audits_list(struct api_request *req, struct api_response *resp
 void api_supplier_audits_create(struct api_request *req, struct api_response *resp);
 
 /* projects, equipment and warranty cards (issue 3) */
+void api_projects_list(struct api_request *req, struct api_response *resp);
+void api_projects_create(struct api_request *req, struct api_response *resp);
+void api_projects_get(struct api_request *req, struct api_response *resp);
+void api_projects_update(struct api_request *req, struct api_response *resp);
+void api_projects_delete(struct api_request *req, struct api_response *resp);
+void api_projects_issue_card(struct api_request *req, struct api_response *resp);
+void api_projects_card_pdf(struct api_request *req, struct api_response *resp);
+void api_warranty_cards_list(struct api_request *req, struct api_response *resp);
+void api_equipment_list(struct api_request *req, struct api_response *resp);
+void api_equipment_create(struct api_request *req, struct api_response *resp);
+void api_equipment_get(struct api_request *req, struct api_response *resp);
+void api_equipment_update(struct api_request *req, struct api_response *resp);
+void api_equipment_delete(struct api_request *req, struct api_response *resp);
+void api_equipment_warranty(struct api_request *req, struct api_response *resp);
 
 /* Audit rows as a list body. list holds up to page_size + 1 rows (newest first): the extra
  * one only tells that more follow, and then next_cursor points past the last shown. */

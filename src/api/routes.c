@@ -17,6 +17,7 @@ const struct api_route api_routes[] = {
     {"DELETE", "/api/v1/customers/{id}", api_customers_delete, "customer:delete"},
     {"GET", "/api/v1/customers/{id}/history", api_customers_history, "customer:history"},
     {"GET", "/api/v1/customers/export", api_customers_export, "customer:read"},
+    {"POST", "/api/v1/imports/customers", api_imports_customers, "import", API_BODY_SPREADSHEET},
     {"GET", "/api/v1/regions", api_regions_list, "reference:read"},
     {"GET", "/api/v1/dictionaries", api_dictionaries_get, "reference:read"},
     {"GET", "/api/v1/users", api_users_list, "user:read"},
@@ -42,6 +43,20 @@ const struct api_route api_routes[] = {
     {"GET", "/api/v1/suppliers/{id}/audits", api_supplier_audits_list, "supplier:read"},
     {"POST", "/api/v1/suppliers/{id}/audits", api_supplier_audits_create, "supplier:audit"},
     /* projects, equipment and warranty cards (issue 3) */
+    {"GET", "/api/v1/projects", api_projects_list, "project:read"},
+    {"POST", "/api/v1/projects", api_projects_create, "project:write"},
+    {"GET", "/api/v1/projects/{id}", api_projects_get, "project:read"},
+    {"PATCH", "/api/v1/projects/{id}", api_projects_update, "project:write"},
+    {"DELETE", "/api/v1/projects/{id}", api_projects_delete, "project:write"},
+    {"POST", "/api/v1/projects/{id}/warranty-card", api_projects_issue_card, "card:issue"},
+    {"GET", "/api/v1/projects/{id}/warranty-card", api_projects_card_pdf, "project:read"},
+    {"GET", "/api/v1/warranty-cards", api_warranty_cards_list, "project:read"},
+    {"GET", "/api/v1/equipment", api_equipment_list, "project:read"},
+    {"POST", "/api/v1/equipment", api_equipment_create, "equipment:write"},
+    {"GET", "/api/v1/equipment/{id}", api_equipment_get, "project:read"},
+    {"PATCH", "/api/v1/equipment/{id}", api_equipment_update, "equipment:write"},
+    {"DELETE", "/api/v1/equipment/{id}", api_equipment_delete, "equipment:write"},
+    {"GET", "/api/v1/equipment/{id}/warranty", api_equipment_warranty, "project:read"},
 };
 
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

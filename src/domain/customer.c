@@ -190,6 +190,33 @@ static enum sh_status check_fields(struct customer *c, struct sh_error *err) {
   return rc;
 }
 
+/* The audit row of a new customer: every field, from nothing to its value. */
+static enum sh_status audit_create(struct store_tx *tx, const struct actor *actor,
+                                   const struct customer *c, int64_t id, int64_t now,
+                                   struct sh_error *err) {
+  json_t *fields = customer_fields_json(c), *changes = json_object();
+  const char *k;
+  json_t *v;
+  json_object_foreach(fields, k, v) audit_change(changes, k, NULL, json_incref(v));
+  enum sh_status rc = audit_log(tx, actor, "customer", id, "create", changes, now, err);
+  json_decref(changes);
+  json_decref(fields);
+  return rc;
+}
+
+enum sh_status customer_create_in(struct store_tx *tx, const struct actor *actor,
+                                  struct customer *c, bool insert, int64_t now, int64_t *id,
+                                  struct sh_error *err) {
+  enum sh_status rc = check_fields(c, err);
+  if (rc == SH_OK)
+    rc = check_references(tx, actor, c, ALL_FIELDS, err);
+  if (rc == SH_OK && insert)
+    rc = store_customer_insert(tx, c, now, actor->user_id, id, err);
+  if (rc == SH_OK && insert)
+    rc = audit_create(tx, actor, c, *id, now, err);
+  return rc;
+}
+
 struct create_arg {
   const struct actor *actor;
   const struct customer *in;
@@ -209,20 +236,14 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
       return rc;
     }
   }
+  /* The phones were folded and checked before the unit (check_fields on a copy). */
   rc = check_references(tx, a->actor, a->in, ALL_FIELDS, err);
   if (rc == SH_OK)
     rc = store_customer_insert(tx, a->in, now, a->actor->user_id, &a->id, err);
   if (rc == SH_OK && a->key)
     rc = store_idempotency_put(tx, a->actor->user_id, a->key, "customer.create", a->id, now, err);
-  if (rc == SH_OK) {
-    json_t *fields = customer_fields_json(a->in), *changes = json_object();
-    const char *k;
-    json_t *v;
-    json_object_foreach(fields, k, v) audit_change(changes, k, NULL, json_incref(v));
-    rc = audit_log(tx, a->actor, "customer", a->id, "create", changes, now, err);
-    json_decref(changes);
-    json_decref(fields);
-  }
+  if (rc == SH_OK)
+    rc = audit_create(tx, a->actor, a->in, a->id, now, err);
   return rc;
 }
 

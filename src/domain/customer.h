@@ -42,6 +42,13 @@ enum sh_status customer_create(struct app *app, const struct actor *actor,
 enum sh_status customer_get(struct app *app, const struct actor *actor, int64_t id,
                             struct customer **out, struct sh_error *err);
 
+/* Inside the caller's unit (imports add many customers in one): checks c exactly as
+ * customer_create does — folding its phone numbers in place — and, when insert is set,
+ * inserts it with its audit row; *id gets the new id. */
+enum sh_status customer_create_in(struct store_tx *tx, const struct actor *actor,
+                                  struct customer *c, bool insert, int64_t now, int64_t *id,
+                                  struct sh_error *err);
+
 /* Applies the fields of in marked in present, if version is the one stored (409
  * "stale_version" otherwise, nothing written). */
 enum sh_status customer_update(struct app *app, const struct actor *actor, int64_t id,

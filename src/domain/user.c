@@ -256,6 +256,28 @@ enum sh_status user_get(struct app *app, int64_t id, struct user_record **out,
   return rc;
 }
 
+struct by_name_arg {
+  const char *username;
+  struct user_record *u;
+};
+
+static enum sh_status by_name_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
+  struct by_name_arg *a = arg;
+  enum sh_status rc = store_user_get_by_username(tx, a->username, &a->u, err);
+  if (rc == SH_ERR_NOT_FOUND)
+    rc = sh_fail(err, SH_ERR_NOT_FOUND, "user_not_found", "username", a->username);
+  return rc;
+}
+
+enum sh_status user_get_by_username(struct app *app, const char *username, struct user_record **out,
+                                    struct sh_error *err) {
+  struct by_name_arg a = {.username = username};
+  enum sh_status rc = store_read(app->store, by_name_unit, &a, err);
+  if (rc == SH_OK)
+    *out = a.u;
+  return rc;
+}
+
 struct list_arg {
   bool descending;
   int64_t offset, limit;

@@ -41,6 +41,9 @@ enum sh_status user_update(struct app *app, const struct actor *actor, int64_t i
 
 enum sh_status user_get(struct app *app, int64_t id, struct user_record **out,
                         struct sh_error *err);
+/* SH_ERR_NOT_FOUND "user_not_found" if there is no such user. */
+enum sh_status user_get_by_username(struct app *app, const char *username, struct user_record **out,
+                                    struct sh_error *err);
 enum sh_status user_list(struct app *app, bool descending, int64_t offset, int64_t limit,
                          struct user_record ***out, size_t *count, int64_t *total,
                          struct sh_error *err);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -758,4 +759,9 @@ enum sh_status pdf_warranty_card(const struct warranty_card *card, char **out_pd
 out:
   buf_free(&sink.out);
   return rc;
+}
+
+void pdf_shutdown(void) {
+  cairo_debug_reset_static_data();
+  FcFini();
 }

@@ -81,6 +81,10 @@ struct warranty_card {
  *   SH_ERR_TOO_LARGE  too_large: the PDF would be over PDF_MAX_BYTES;
  *   SH_ERR_INTERNAL   out_of_memory; internal: the font is not installed or cairo failed
  *                     (err->detail says which). */
+/* Releases the font caches the renderer filled (fontconfig, cairo), at process exit, so
+ * that a leak checker sees only real leaks. No PDF may be rendered after it. */
+void pdf_shutdown(void);
+
 enum sh_status pdf_warranty_card(const struct warranty_card *card, char **out_pdf, size_t *out_len,
                                  struct sh_error *err);
 

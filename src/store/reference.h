@@ -28,6 +28,11 @@ enum sh_status store_region_name(struct store_tx *tx, const char *code, char **n
 /* "省 市 区" names of a district or city, joined by spaces; NULL if unknown. Caller frees. */
 enum sh_status store_region_full_name(struct store_tx *tx, const char *code, char **name,
                                       struct sh_error *err);
+/* The code of the region named name directly below parent ("" for provinces); or, with
+ * skip_level, two levels below (a district named without its statistical grouping:
+ * "北京市 东城区" for 北京市 市辖区 东城区). out gets "" when there is none or more than one. */
+enum sh_status store_region_find(struct store_tx *tx, const char *parent, const char *name,
+                                 bool skip_level, char out[8], struct sh_error *err);
 /* Children of parent ("" for provinces), ordered by code. Caller frees names and array. */
 enum sh_status store_region_children(struct store_tx *tx, const char *parent,
                                      struct region_row **out, size_t *count, struct sh_error *err);

@@ -79,7 +79,8 @@ for (const [k, row] of Object.entries(matrix.routes)) {
     const path = row.request.path || pattern;
     const got = {};
     for (const who of callers) {
-      const r = await srv.req(method, path, { token: tokens[who], body: row.request.body });
+      const headers = row.request.type ? { 'Content-Type': row.request.type } : {};
+      const r = await srv.req(method, path, { token: tokens[who], body: row.request.body, headers });
       got[who] = r.status;
       if (r.status === 403) assert.equal(r.body.error.code, 'forbidden', `${who}: ${r.text}`);
       if (r.status === 401) assert.ok(['unauthenticated', 'invalid_token'].includes(r.body.error.code), `${who}: ${r.text}`);
