@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Builds shouhou: build/ (the normal development build, -Werror) and, with --asan, also
-# build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer, non-recovering).
+# build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer, non-recovering). Quiet when it
+# works; prints the whole build log when it does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized >/dev/null
-ninja -C build >/dev/null
+build() { # dir, then meson options
+  local dir=$1 log
+  shift
+  log=$(mktemp)
+  if { [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"; } >"$log" 2>&1 &&
+     meson setup --reconfigure "$dir" >>"$log" 2>&1 && ninja -C "$dir" >>"$log" 2>&1; then
+    rm -f "$log"
+  else
+    cat "$log" >&2
+    rm -f "$log"
+    echo "build: $dir failed" >&2
+    exit 1
+  fi
+}
+build build --buildtype=debugoptimized
 if [ "${1:-}" = "--asan" ]; then
-  [ -f build-asan/build.ninja ] || meson setup build-asan --buildtype=debug \
-      -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-  ninja -C build-asan >/dev/null
+  build build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 fi

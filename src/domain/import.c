@@ -208,7 +208,7 @@ static enum sh_status row_region(struct store_tx *tx, const struct import_state 
   if (*cell_of(s, row, COL_REGION_CODE, text, sizeof text)) {
     *column = "地区编码";
     if (region_code_valid(text))
-      snprintf(code, 8, "%s", text);
+      memcpy(code, text, REGION_CODE_LEN + 1); /* valid: six digits and the NUL */
     return SH_OK;
   }
   if (*cell_of(s, row, COL_REGION_NAME, text, sizeof text)) {

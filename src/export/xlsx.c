@@ -173,9 +173,11 @@ enum sh_status xlsx_sheet_name(const char *name, char out[XLSX_SHEET_NAME_BYTES]
   tmp[len] = '\0';
   if (len == 0)
     snprintf(out, XLSX_SHEET_NAME_BYTES, "Sheet1");
-  else if (strcasecmp(tmp, "History") == 0)
-    snprintf(out, XLSX_SHEET_NAME_BYTES, "%s_", tmp);
-  else
+  else if (strcasecmp(tmp, "History") == 0) {
+    /* Excel reserves "History": keep the user's case and add "_" (7 + 1 + NUL bytes). */
+    memcpy(out, tmp, 7);
+    memcpy(out + 7, "_", 2);
+  } else
     memcpy(out, tmp, len + 1);
   return SH_OK;
 }
