@@ -14,15 +14,7 @@
 #include "../store/reference.h"
 #include "../store/users.h"
 #include "audit.h"
-
-static struct customer_scope scope_of(const struct actor *a) {
-  struct customer_scope s = {.user_id = a->user_id};
-  if (a->role == ROLE_DEALER)
-    s.dealer_id = a->dealer_id ? a->dealer_id : -1;
-  if (a->role == ROLE_CUSTOMER)
-    s.customer_id = a->customer_id ? a->customer_id : -1;
-  return s;
-}
+#include "checks.h"
 
 static const char *nz(const char *s) {
   return s ? s : "";
@@ -78,57 +70,6 @@ json_t *customer_fields_json(const struct customer *c) {
   return o;
 }
 
-/* Phone numbers: digits, spaces and + - ( ) only, after folding full-width forms. */
-static bool phone_valid(const char *s) {
-  for (; s && *s; s++)
-    if (!((*s >= '0' && *s <= '9') || *s == ' ' || *s == '+' || *s == '-' || *s == '(' ||
-          *s == ')'))
-      return false;
-  return true;
-}
-
-static enum sh_status fold_phone(char **phone, const char *field, struct sh_error *err) {
-  if (!*phone || !**phone)
-    return SH_OK;
-  struct buf b;
-  buf_init(&b, 256);
-  if (utf8_fold(&b, *phone) != SH_OK || !phone_valid(b.data)) {
-    buf_free(&b);
-    return sh_fail(err, SH_ERR_INVALID, "invalid_phone", field, NULL);
-  }
-  free(*phone);
-  *phone = buf_detach(&b);
-  return *phone ? SH_OK : sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-}
-
-static enum sh_status check_dict(struct store_tx *tx, const char *type, const char *value,
-                                 const char *field, struct sh_error *err) {
-  bool found = false;
-  enum sh_status rc = store_dict_has(tx, type, value, &found, err);
-  if (rc == SH_OK && !found)
-    rc = sh_fail(err, SH_ERR_INVALID, "invalid_choice", field, value);
-  return rc;
-}
-
-/* Region must exist and be inside the actor's grants. */
-static enum sh_status check_region(struct store_tx *tx, const struct actor *actor, const char *code,
-                                   const char *field, struct sh_error *err) {
-  if (!region_code_valid(code) || strcmp(code, "000000") == 0)
-    return sh_fail(err, SH_ERR_INVALID, "invalid_region", field, code);
-  char *name = NULL;
-  enum sh_status rc = store_region_name(tx, code, &name, err);
-  if (rc != SH_OK)
-    return rc;
-  free(name);
-  if (!name)
-    return sh_fail(err, SH_ERR_INVALID, "unknown_region", field, code);
-  bool covered = false;
-  rc = store_user_covers_region(tx, actor->user_id, code, &covered, err);
-  if (rc == SH_OK && !covered)
-    rc = sh_fail(err, SH_ERR_INVALID, "region_not_granted", field, code);
-  return rc;
-}
-
 #define ALL_FIELDS (((uint64_t)1 << CUSTOMER_FIELD_COUNT) - 1)
 #define CHANGED(f) (fields & ((uint64_t)1 << (f)))
 
@@ -140,7 +81,7 @@ static enum sh_status check_references(struct store_tx *tx, const struct actor *
                                        struct sh_error *err) {
   enum sh_status rc = SH_OK;
   if (CHANGED(CUSTOMER_FIELD_REGION_CODE))
-    rc = check_region(tx, actor, c->region_code, "region_code", err);
+    rc = check_region_granted(tx, actor, c->region_code, "region_code", err);
   if (rc == SH_OK && CHANGED(CUSTOMER_FIELD_KIND))
     rc = check_dict(tx, "customer_kind", c->kind, "kind", err);
   if (rc == SH_OK && CHANGED(CUSTOMER_FIELD_CUSTOMER_GROUP) && c->customer_group &&
@@ -161,19 +102,19 @@ static enum sh_status check_references(struct store_tx *tx, const struct actor *
   for (size_t i = 0; rc == SH_OK && CHANGED(CUSTOMER_FIELD_ADDRESSES) && i < c->naddresses; i++) {
     char field[48];
     snprintf(field, sizeof field, "addresses[%zu].region_code", i);
-    rc = check_region(tx, actor, c->addresses[i].region_code, field, err);
+    rc = check_region_granted(tx, actor, c->addresses[i].region_code, field, err);
   }
   return rc;
 }
 
 /* Checks that need no database, and folds phone numbers. */
 static enum sh_status check_fields(struct customer *c, struct sh_error *err) {
-  enum sh_status rc = fold_phone(&c->phone, "phone", err);
+  enum sh_status rc = check_phone(&c->phone, "phone", err);
   int primaries = 0, defaults = 0;
   for (size_t i = 0; rc == SH_OK && i < c->ncontacts; i++) {
     char field[48];
     snprintf(field, sizeof field, "contacts[%zu].phone", i);
-    rc = fold_phone(&c->contacts[i].phone, field, err);
+    rc = check_phone(&c->contacts[i].phone, field, err);
     const char *email = c->contacts[i].email;
     if (rc == SH_OK && email && *email && (!strchr(email, '@') || strchr(email, ' '))) {
       snprintf(field, sizeof field, "contacts[%zu].email", i);
@@ -260,7 +201,7 @@ static enum sh_status get_unit(struct store_tx *tx, void *arg, struct sh_error *
 
 enum sh_status customer_get(struct app *app, const struct actor *actor, int64_t id,
                             struct customer **out, struct sh_error *err) {
-  struct get_arg a = {.scope = scope_of(actor), .id = id};
+  struct get_arg a = {.scope = customer_scope_of(actor), .id = id};
   enum sh_status rc = store_read(app->store, get_unit, &a, err);
   if (rc == SH_OK)
     *out = a.c;
@@ -387,7 +328,7 @@ static enum sh_status apply_patch(struct customer *c, const struct customer *in,
 
 static enum sh_status update_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
   struct update_arg *a = arg;
-  struct customer_scope scope = scope_of(a->actor);
+  struct customer_scope scope = customer_scope_of(a->actor);
   struct customer *c = NULL;
   json_t *before = NULL, *after = NULL, *changes = NULL;
   int64_t now = time_now();
@@ -446,7 +387,7 @@ struct delete_arg {
 
 static enum sh_status delete_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
   struct delete_arg *a = arg;
-  struct customer_scope scope = scope_of(a->actor);
+  struct customer_scope scope = customer_scope_of(a->actor);
   struct customer *c = NULL;
   int64_t now = time_now();
   enum sh_status rc = store_customer_get(tx, a->id, &scope, &c, err);
@@ -491,7 +432,7 @@ static enum sh_status list_unit(struct store_tx *tx, void *arg, struct sh_error 
 enum sh_status customer_list(struct app *app, const struct actor *actor,
                              const struct customer_filter *filter, struct customer ***out,
                              int64_t **ranks, size_t *count, int64_t *total, struct sh_error *err) {
-  struct list_arg a = {.scope = scope_of(actor), .filter = filter};
+  struct list_arg a = {.scope = customer_scope_of(actor), .filter = filter};
   enum sh_status rc = store_read(app->store, list_unit, &a, err);
   if (rc == SH_OK) {
     *out = a.list;
@@ -533,7 +474,7 @@ static enum sh_status history_unit(struct store_tx *tx, void *arg, struct sh_err
 enum sh_status customer_history(struct app *app, const struct actor *actor, int64_t id,
                                 int64_t before_id, int64_t limit, struct audit_record **out,
                                 size_t *count, int64_t *total, struct sh_error *err) {
-  struct history_arg a = {.scope = scope_of(actor), .id = id};
+  struct history_arg a = {.scope = customer_scope_of(actor), .id = id};
   a.filter.entity = "customer";
   a.filter.entity_id = id;
   a.filter.before_id = before_id;

@@ -14,6 +14,7 @@
 #include "../store/reference.h"
 #include "../store/users.h"
 #include "audit.h"
+#include "checks.h"
 
 static struct dealer_scope scope_of(const struct actor *a) {
   struct dealer_scope s = {.user_id = a->user_id};
@@ -72,55 +73,13 @@ json_t *dealer_record_fields_json(const struct dealer_record *r) {
   return o;
 }
 
-/* Phone numbers: digits, spaces and + - ( ) only, after folding full-width forms. */
-static bool phone_valid(const char *s) {
-  for (; s && *s; s++)
-    if (!((*s >= '0' && *s <= '9') || *s == ' ' || *s == '+' || *s == '-' || *s == '(' ||
-          *s == ')'))
-      return false;
-  return true;
-}
-
-static enum sh_status fold_phone(char **phone, const char *field, struct sh_error *err) {
-  if (!*phone || !**phone)
-    return SH_OK;
-  struct buf b;
-  buf_init(&b, 256);
-  if (utf8_fold(&b, *phone) != SH_OK || !phone_valid(b.data)) {
-    buf_free(&b);
-    return sh_fail(err, SH_ERR_INVALID, "invalid_phone", field, NULL);
-  }
-  free(*phone);
-  *phone = buf_detach(&b);
-  return *phone ? SH_OK : sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-}
-
-/* Region must exist and be inside the actor's grants. */
-static enum sh_status check_region(struct store_tx *tx, const struct actor *actor, const char *code,
-                                   struct sh_error *err) {
-  if (!code || !region_code_valid(code) || strcmp(code, "000000") == 0)
-    return sh_fail(err, SH_ERR_INVALID, "invalid_region", "region_code", code);
-  char *name = NULL;
-  enum sh_status rc = store_region_name(tx, code, &name, err);
-  if (rc != SH_OK)
-    return rc;
-  free(name);
-  if (!name)
-    return sh_fail(err, SH_ERR_INVALID, "unknown_region", "region_code", code);
-  bool covered = false;
-  rc = store_user_covers_region(tx, actor->user_id, code, &covered, err);
-  if (rc == SH_OK && !covered)
-    rc = sh_fail(err, SH_ERR_INVALID, "region_not_granted", "region_code", code);
-  return rc;
-}
-
 static bool given(const char *s) {
   return s && *s;
 }
 
 /* Checks that need no database, and folds the phone number. */
 static enum sh_status check_fields(struct dealer *d, struct sh_error *err) {
-  enum sh_status rc = fold_phone(&d->phone, "phone", err);
+  enum sh_status rc = check_phone(&d->phone, "phone", err);
   /* IMP: SPEC A3 — a contract ends on or after the day it starts. */
   if (rc == SH_OK && given(d->contract_start) && given(d->contract_end) &&
       strcmp(d->contract_end, d->contract_start) < 0)
@@ -164,7 +123,7 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
       return rc;
     }
   }
-  rc = check_region(tx, a->actor, a->in->region_code, err);
+  rc = check_region_granted(tx, a->actor, a->in->region_code, "region_code", err);
   if (rc == SH_OK)
     rc = store_dealer_insert(tx, a->in, now, a->actor->user_id, &a->id, err);
   if (rc == SH_OK && a->key)
@@ -300,7 +259,7 @@ static enum sh_status update_unit(struct store_tx *tx, void *arg, struct sh_erro
   /* Moving a dealer needs both regions: the scope of the get above proved the current one
    * granted, check_region proves the new one. */
   if (rc == SH_OK && PRESENT(a->present, DEALER_FIELD_REGION_CODE))
-    rc = check_region(tx, a->actor, d->region_code, err);
+    rc = check_region_granted(tx, a->actor, d->region_code, "region_code", err);
   if (rc == SH_OK)
     rc = store_dealer_update(tx, d, now, err);
   if (rc != SH_OK)

@@ -14,6 +14,7 @@
 #include "../store/idempotency.h"
 #include "../store/reference.h"
 #include "audit.h"
+#include "checks.h"
 
 static const char *nz(const char *s) {
   return s ? s : "";
@@ -58,29 +59,6 @@ json_t *supplier_audit_fields_json(const struct supplier_audit *a) {
   return o;
 }
 
-/* Phone numbers: digits, spaces and + - ( ) only, after folding full-width forms. */
-static bool phone_valid(const char *s) {
-  for (; s && *s; s++)
-    if (!((*s >= '0' && *s <= '9') || *s == ' ' || *s == '+' || *s == '-' || *s == '(' ||
-          *s == ')'))
-      return false;
-  return true;
-}
-
-static enum sh_status fold_phone(char **phone, struct sh_error *err) {
-  if (!given(*phone))
-    return SH_OK;
-  struct buf b;
-  buf_init(&b, 256);
-  if (utf8_fold(&b, *phone) != SH_OK || !phone_valid(b.data)) {
-    buf_free(&b);
-    return sh_fail(err, SH_ERR_INVALID, "invalid_phone", "phone", NULL);
-  }
-  free(*phone);
-  *phone = buf_detach(&b);
-  return *phone ? SH_OK : sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-}
-
 /* An address of the form local@domain.tld: one '@', something before it, a dot inside the
  * domain, and no spaces. Deliverability is not ours to judge. */
 static bool email_valid(const char *s) {
@@ -93,7 +71,7 @@ static bool email_valid(const char *s) {
 
 /* Checks that need no database, and folds the phone number. */
 static enum sh_status check_fields(struct supplier *s, struct sh_error *err) {
-  enum sh_status rc = fold_phone(&s->phone, err);
+  enum sh_status rc = check_phone(&s->phone, "phone", err);
   /* IMP: SPEC A4 — the supplier's contact data is accurate. */
   if (rc == SH_OK && given(s->email) && !email_valid(s->email))
     rc = sh_fail(err, SH_ERR_INVALID, "invalid_email", "email", NULL);
@@ -102,16 +80,7 @@ static enum sh_status check_fields(struct supplier *s, struct sh_error *err) {
 
 /* A given region must exist; suppliers need no grant (supplier.h). */
 static enum sh_status check_region(struct store_tx *tx, const char *code, struct sh_error *err) {
-  if (!given(code))
-    return SH_OK;
-  if (!region_code_valid(code) || strcmp(code, "000000") == 0)
-    return sh_fail(err, SH_ERR_INVALID, "invalid_region", "region_code", code);
-  char *name = NULL;
-  enum sh_status rc = store_region_name(tx, code, &name, err);
-  if (rc == SH_OK && !name)
-    rc = sh_fail(err, SH_ERR_INVALID, "unknown_region", "region_code", code);
-  free(name);
-  return rc;
+  return given(code) ? check_region_known(tx, code, "region_code", err) : SH_OK;
 }
 
 /* Runs a write unit and, when two requests with one Idempotency-Key raced (PostgreSQL: the
