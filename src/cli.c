@@ -497,8 +497,19 @@ int cli_import(struct cli_context *c) {
       return EXIT_USAGE;
   }
   /* getopt permutes: the operands (what, FILE) follow the options. */
-  if (c->argc - optind != 2 || strcmp(c->argv[optind], "customers") != 0 || !user) {
-    fprintf(stderr, "usage: shouhou import customers FILE --user NAME [--dry-run]\n");
+  static const struct {
+    const char *what;
+    import_fn import;
+  } kinds[] = {{"customers", import_customers},
+               {"projects", import_projects},
+               {"equipment", import_equipment}};
+  import_fn import = NULL;
+  for (size_t i = 0; c->argc - optind == 2 && i < sizeof kinds / sizeof *kinds; i++)
+    if (strcmp(c->argv[optind], kinds[i].what) == 0)
+      import = kinds[i].import;
+  if (!import || !user) {
+    fprintf(stderr,
+            "usage: shouhou import customers|projects|equipment FILE --user NAME [--dry-run]\n");
     return EXIT_USAGE;
   }
   const char *path = c->argv[optind + 1];
@@ -526,7 +537,7 @@ int cli_import(struct cli_context *c) {
     /* The import acts as that user: their regions, their name in the audit trail. */
     actor_from_user(u, &actor);
     snprintf(actor.address, sizeof actor.address, "cli");
-    st = import_customers(&c->app, &actor, sheet, dry_run, show_progress, NULL, &report, &err);
+    st = import(&c->app, &actor, sheet, dry_run, show_progress, NULL, &report, &err);
   }
   for (size_t i = 0; i < report.nerrors; i++) {
     const struct import_error *e = &report.errors[i];

@@ -495,15 +495,6 @@ void api_customers_history(struct api_request *req, struct api_response *resp) {
   audit_records_free(list, count);
 }
 
-/* The label of a dictionary value ("" when unknown: an export never invents one). */
-static const char *dict_label(const struct dict_row *rows, size_t n, const char *type,
-                              const char *value) {
-  for (size_t i = 0; value && i < n; i++)
-    if (strcmp(rows[i].type, type) == 0 && strcmp(rows[i].value, value) == 0)
-      return rows[i].label_zh;
-  return value ? value : "";
-}
-
 /* product_types ["surveillance","parking"] → "监控设备、停车场管理". Caller frees. */
 static char *product_labels(const struct dict_row *rows, size_t n, const char *json) {
   json_error_t jerr;
@@ -515,7 +506,7 @@ static char *product_labels(const struct dict_row *rows, size_t n, const char *j
   json_array_foreach(types, i, v) {
     if (i)
       buf_append_str(&b, "、");
-    buf_append_str(&b, dict_label(rows, n, "product_type", json_string_value(v)));
+    buf_append_str(&b, api_dict_label(rows, n, "product_type", json_string_value(v)));
   }
   json_decref(types);
   return buf_detach(&b);
@@ -575,26 +566,22 @@ void api_customers_export(struct api_request *req, struct api_response *resp) {
       api_error(req, resp, &err);
       goto out;
     }
-    bool ok = total <= SH_MAX_EXPORT_ROWS;
-    if (!ok) {
-      char detail[32];
-      snprintf(detail, sizeof detail, "%d", SH_MAX_EXPORT_ROWS);
-      sh_fail(&err, SH_ERR_INVALID, "export_too_large", NULL, detail);
+    bool ok = api_export_fits(total, &err);
+    if (!ok)
       api_error(req, resp, &err);
-    }
     for (size_t i = 0; ok && i < count; i++) {
       const struct customer *c = list[i];
       char *products = product_labels(dict, ndict, c->product_types);
       struct export_cell cells[] = {
           {.number = c->id},
           {.text = c->name},
-          {.text = dict_label(dict, ndict, "customer_kind", c->kind)},
+          {.text = api_dict_label(dict, ndict, "customer_kind", c->kind)},
           {.text = c->region_code},
           {.text = c->region_name},
           {.text = c->address},
           {.text = c->phone},
           {.text = c->responsible_person},
-          {.text = dict_label(dict, ndict, "customer_group", c->customer_group)},
+          {.text = api_dict_label(dict, ndict, "customer_group", c->customer_group)},
           {.text = products},
           {.number = c->key_customer},
           {.text = c->note},

@@ -3,6 +3,7 @@
  * dealer and struct dealer_record (every error names its field), calls domain/dealer,
  * encodes the result. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "../base/utf8.h"
 #include "../domain/dealer.h"
 #include "../rules/region.h"
+#include "download.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -324,28 +326,37 @@ static json_t *sort_value(const struct dealer *d, int64_t rank, enum dealer_sort
   }
 }
 
+/* What the list and its export share: the query check (allowed), the filters and the sort.
+ * A search lists the best matches first; otherwise the newest dealers come first. On
+ * failure fills resp; either way the caller frees *folded and lp. */
+static bool read_list(struct api_request *req, struct api_response *resp,
+                      const char *const *allowed, struct list_params *lp, struct dealer_filter *f,
+                      char **folded, char prefix[8]) {
+  bool q_given = search_given(api_query(req, "q"));
+  if (!api_list_params(req, resp, allowed, sort_keys,
+                       q_given ? DEALER_SORT_RELEVANCE : DEALER_SORT_CREATED, !q_given, lp) ||
+      !read_filter(req, resp, f, folded, prefix))
+    return false;
+  if (lp->sort == DEALER_SORT_RELEVANCE && !f->q) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
+    return false;
+  }
+  f->sort = (enum dealer_sort)lp->sort;
+  f->descending = lp->descending;
+  return true;
+}
+
 void api_dealers_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {"q", "region_code", "service_station", NULL};
-  struct list_params lp;
+  struct list_params lp = {0};
   struct dealer_filter f = {0};
   struct dealer **list = NULL;
   int64_t *ranks = NULL, total = 0;
   size_t count = 0;
   char *folded = NULL, *next = NULL, prefix[8];
   struct sh_error err;
-  /* A search lists the best matches first; otherwise the newest dealers come first. */
-  bool q_given = search_given(api_query(req, "q"));
-  if (!api_list_params(req, resp, allowed, sort_keys,
-                       q_given ? DEALER_SORT_RELEVANCE : DEALER_SORT_CREATED, !q_given, &lp))
-    return;
-  if (!read_filter(req, resp, &f, &folded, prefix))
+  if (!read_list(req, resp, allowed, &lp, &f, &folded, prefix))
     goto out;
-  if (lp.sort == DEALER_SORT_RELEVANCE && !f.q) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
-    goto out;
-  }
-  f.sort = (enum dealer_sort)lp.sort;
-  f.descending = lp.descending;
   f.keyset = lp.keyset;
   f.limit = lp.keyset ? lp.page_size + 1 : lp.page_size;
   f.offset = (lp.page - 1) * lp.page_size;
@@ -378,6 +389,93 @@ out:
   free(ranks);
   free(folded);
   free(next);
+  api_list_params_free(&lp);
+}
+
+static const struct export_column export_columns[] = {
+    {"经销商编号", EXPORT_INT, 0},    {"经销商名称", EXPORT_TEXT, 30},
+    {"地区编码", EXPORT_TEXT, 0},     {"所在地区", EXPORT_TEXT, 24},
+    {"联系人", EXPORT_TEXT, 0},       {"电话", EXPORT_TEXT, 16},
+    {"详细地址", EXPORT_TEXT, 30},    {"合同编号", EXPORT_TEXT, 16},
+    {"合同开始日期", EXPORT_DATE, 0}, {"合同结束日期", EXPORT_DATE, 0},
+    {"独立服务站", EXPORT_BOOL, 0},   {"服务站设立日期", EXPORT_DATE, 0},
+    {"备注", EXPORT_TEXT, 30},        {"创建时间", EXPORT_DATETIME, 0},
+    {"更新时间", EXPORT_DATETIME, 0},
+};
+
+/* GET /dealers/export: every dealer of the list's filters and sort in the caller's scope
+ * (not one page), as .xlsx or CSV (SPEC H5, UI.md 10). */
+void api_dealers_export(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"q",      "region_code", "service_station",
+                                        "format", "sort",        NULL};
+  struct list_params lp = {0};
+  struct dealer_filter f = {0};
+  json_t *after = NULL; /* the sort value of the last row written */
+  char *folded = NULL, prefix[8];
+  struct download *d = NULL;
+  struct sh_error err;
+  struct export_table table = {"经销商", export_columns,
+                               sizeof export_columns / sizeof *export_columns,
+                               req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, allowed) ||
+      !read_list(req, resp, allowed, &lp, &f, &folded, prefix))
+    goto out;
+  f.keyset = true;
+  f.limit = 500;
+  d = api_download_begin(req, resp, &table);
+  if (!d)
+    goto out;
+  for (;;) {
+    struct dealer **list = NULL;
+    int64_t *ranks = NULL, total = 0;
+    size_t count = 0;
+    bool ok = dealer_list(req->app, &req->actor, &f, &list, &ranks, &count, &total, &err) == SH_OK;
+    if (ok && !api_export_fits(total, &err))
+      ok = false;
+    if (!ok)
+      api_error(req, resp, &err);
+    for (size_t i = 0; ok && i < count; i++) {
+      const struct dealer *x = list[i];
+      struct export_cell cells[] = {
+          {.number = x->id},
+          {.text = x->name},
+          {.text = x->region_code},
+          {.text = x->region_name},
+          {.text = x->contact_person},
+          {.text = x->phone},
+          {.text = x->address},
+          {.text = x->contract_no},
+          {.text = x->contract_start},
+          {.text = x->contract_end},
+          {.number = x->service_station},
+          {.text = x->station_since},
+          {.text = x->note},
+          {.number = x->created_at},
+          {.number = x->updated_at},
+      };
+      ok = api_download_row(req, resp, d, cells);
+    }
+    bool more = ok && count == (size_t)f.limit;
+    if (more) { /* the next page starts after the last row, as a cursor would */
+      json_decref(after);
+      after = sort_value(list[count - 1], ranks[count - 1], f.sort);
+      f.after = true;
+      f.after_id = list[count - 1]->id;
+      f.after_text = json_string_value(after);
+      f.after_int = json_integer_value(after);
+    }
+    dealer_list_free(list, count);
+    free(ranks);
+    if (!ok)
+      goto out;
+    if (!more)
+      break;
+  }
+  api_download_finish(req, resp, d, "经销商");
+out:
+  json_decref(after);
+  api_download_free(d);
+  free(folded);
   api_list_params_free(&lp);
 }
 

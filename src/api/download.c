@@ -106,3 +106,20 @@ void api_download_free(struct download *d) {
   xlsx_writer_free(d->book);
   free(d);
 }
+
+const char *api_dict_label(const struct dict_row *rows, size_t n, const char *type,
+                           const char *value) {
+  for (size_t i = 0; value && i < n; i++)
+    if (strcmp(rows[i].type, type) == 0 && strcmp(rows[i].value, value) == 0)
+      return rows[i].label_zh;
+  return value ? value : "";
+}
+
+bool api_export_fits(int64_t total, struct sh_error *err) {
+  if (total <= SH_MAX_EXPORT_ROWS)
+    return true;
+  char detail[32];
+  snprintf(detail, sizeof detail, "%d", SH_MAX_EXPORT_ROWS);
+  sh_fail(err, SH_ERR_INVALID, "export_too_large", NULL, detail);
+  return false;
+}

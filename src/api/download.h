@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "../domain/reference.h"
 #include "../export/table.h"
 #include "api.h"
 
@@ -23,5 +24,14 @@ bool api_download_row(struct api_request *req, struct api_response *resp, struct
 void api_download_finish(struct api_request *req, struct api_response *resp, struct download *d,
                          const char *entity);
 void api_download_free(struct download *d);
+
+/* The Chinese label of a dictionary value; the value itself when the dictionary lacks it
+ * (an export never invents a label), "" for NULL. */
+const char *api_dict_label(const struct dict_row *rows, size_t n, const char *type,
+                           const char *value);
+
+/* True if an export of total rows fits SH_MAX_EXPORT_ROWS; else fills err with 422
+ * export_too_large (the user narrows the filter). */
+bool api_export_fits(int64_t total, struct sh_error *err);
 
 #endif

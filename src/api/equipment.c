@@ -12,6 +12,7 @@
 #include "../base/timefmt.h"
 #include "../base/utf8.h"
 #include "../domain/equipment.h"
+#include "download.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -308,11 +309,25 @@ static json_t *sort_value(const struct equipment *e, enum equipment_sort sort) {
   }
 }
 
+/* What the list and its export share: the query check (allowed), the filters and the sort
+ * (the newest units first unless told otherwise). On failure fills resp; either way the
+ * caller frees t and lp. */
+static bool read_list(struct api_request *req, struct api_response *resp,
+                      const char *const *allowed, struct list_params *lp,
+                      struct equipment_filter *f, struct filter_texts *t) {
+  if (!api_list_params(req, resp, allowed, sort_keys, EQUIPMENT_SORT_CREATED, true, lp) ||
+      !read_filter(req, resp, f, t))
+    return false;
+  f->sort = (enum equipment_sort)lp->sort;
+  f->descending = lp->descending;
+  return true;
+}
+
 void api_equipment_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {"project_id", "customer_id", "serial_no",
                                         "model",      "category",    "supplier_id",
                                         "batch",      "q",           NULL};
-  struct list_params lp;
+  struct list_params lp = {0};
   struct equipment_filter f = {0};
   struct filter_texts texts = {0};
   struct equipment **list = NULL;
@@ -320,12 +335,8 @@ void api_equipment_list(struct api_request *req, struct api_response *resp) {
   size_t count = 0;
   char *next = NULL;
   struct sh_error err;
-  if (!api_list_params(req, resp, allowed, sort_keys, EQUIPMENT_SORT_CREATED, true, &lp))
-    return;
-  if (!read_filter(req, resp, &f, &texts))
+  if (!read_list(req, resp, allowed, &lp, &f, &texts))
     goto out;
-  f.sort = (enum equipment_sort)lp.sort;
-  f.descending = lp.descending;
   f.keyset = lp.keyset;
   f.limit = lp.keyset ? lp.page_size + 1 : lp.page_size;
   f.offset = (lp.page - 1) * lp.page_size;
@@ -356,6 +367,101 @@ out:
   equipment_list_free(list, count);
   filter_texts_free(&texts);
   free(next);
+  api_list_params_free(&lp);
+}
+
+/* The list shows no warranty term (that is GET /equipment/{id}/warranty), so neither does
+ * the export: it holds the list's fields. */
+static const struct export_column export_columns[] = {
+    {"设备编号", EXPORT_INT, 0},       {"序列号", EXPORT_TEXT, 20},
+    {"型号", EXPORT_TEXT, 20},         {"设备名称", EXPORT_TEXT, 24},
+    {"设备类别", EXPORT_TEXT, 0},      {"项目编号", EXPORT_INT, 0},
+    {"工程项目", EXPORT_TEXT, 30},     {"客户编号", EXPORT_INT, 0},
+    {"客户名称", EXPORT_TEXT, 30},     {"供应商编号", EXPORT_INT, 0},
+    {"供应商", EXPORT_TEXT, 24},       {"生产批次", EXPORT_TEXT, 0},
+    {"本公司销售", EXPORT_BOOL, 0},    {"安装位置", EXPORT_TEXT, 24},
+    {"厂家保修期(月)", EXPORT_INT, 0}, {"设备验收日期", EXPORT_DATE, 0},
+    {"项目验收日期", EXPORT_DATE, 0},  {"备注", EXPORT_TEXT, 30},
+    {"创建时间", EXPORT_DATETIME, 0},  {"更新时间", EXPORT_DATETIME, 0},
+};
+
+/* GET /equipment/export: every unit of the list's filters and sort in the caller's scope
+ * (not one page), as .xlsx or CSV (SPEC H5, UI.md 10). */
+void api_equipment_export(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"project_id", "customer_id", "serial_no", "model",
+                                        "category",   "supplier_id", "batch",     "q",
+                                        "format",     "sort",        NULL};
+  struct list_params lp = {0};
+  struct equipment_filter f = {0};
+  struct filter_texts texts = {0};
+  json_t *after = NULL; /* the sort value of the last row written */
+  struct download *d = NULL;
+  struct sh_error err;
+  struct export_table table = {"设备", export_columns,
+                               sizeof export_columns / sizeof *export_columns,
+                               req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, allowed) || !read_list(req, resp, allowed, &lp, &f, &texts))
+    goto out;
+  f.keyset = true;
+  f.limit = 500;
+  d = api_download_begin(req, resp, &table);
+  if (!d)
+    goto out;
+  for (;;) {
+    struct equipment **list = NULL;
+    int64_t total = 0;
+    size_t count = 0;
+    bool ok = equipment_list(req->app, &req->actor, &f, &list, &count, &total, &err) == SH_OK;
+    if (ok && !api_export_fits(total, &err))
+      ok = false;
+    if (!ok)
+      api_error(req, resp, &err);
+    for (size_t i = 0; ok && i < count; i++) {
+      const struct equipment *e = list[i];
+      struct export_cell cells[] = {
+          {.number = e->id},
+          {.text = e->serial_no},
+          {.text = e->model},
+          {.text = e->name},
+          {.text = e->category_label_zh ? e->category_label_zh : e->category},
+          {.number = e->project_id},
+          {.text = e->project_name},
+          {.number = e->customer_id},
+          {.text = e->customer_name},
+          {.number = e->supplier_id, .null = e->supplier_id == 0},
+          {.text = e->supplier_name},
+          {.text = e->batch},
+          {.number = e->sold_by_company},
+          {.text = e->install_site},
+          {.number = e->manufacturer_months},
+          {.text = e->acceptance_date},
+          {.text = e->project_acceptance_date},
+          {.text = e->note},
+          {.number = e->created_at},
+          {.number = e->updated_at},
+      };
+      ok = api_download_row(req, resp, d, cells);
+    }
+    bool more = ok && count == (size_t)f.limit;
+    if (more) { /* the next page starts after the last row, as a cursor would */
+      json_decref(after);
+      after = sort_value(list[count - 1], f.sort);
+      f.after = true;
+      f.after_id = list[count - 1]->id;
+      f.after_text = json_string_value(after);
+      f.after_int = json_integer_value(after);
+    }
+    equipment_list_free(list, count);
+    if (!ok)
+      goto out;
+    if (!more)
+      break;
+  }
+  api_download_finish(req, resp, d, "设备");
+out:
+  json_decref(after);
+  api_download_free(d);
+  filter_texts_free(&texts);
   api_list_params_free(&lp);
 }
 

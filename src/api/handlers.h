@@ -20,6 +20,8 @@ void api_customers_delete(struct api_request *req, struct api_response *resp);
 void api_customers_history(struct api_request *req, struct api_response *resp);
 void api_customers_export(struct api_request *req, struct api_response *resp);
 void api_imports_customers(struct api_request *req, struct api_response *resp);
+void api_imports_projects(struct api_request *req, struct api_response *resp);
+void api_imports_equipment(struct api_request *req, struct api_response *resp);
 
 void api_regions_list(struct api_request *req, struct api_response *resp);
 void api_dictionaries_get(struct api_request *req, struct api_response *resp);
@@ -35,6 +37,8 @@ void api_settings_update(struct api_request *req, struct api_response *resp);
 void api_audit_list(struct api_request *req, struct api_response *resp);
 
 /* dealers and suppliers (issue 3) */
+void api_dealers_export(struct api_request *req, struct api_response *resp);
+void api_suppliers_export(struct api_request *req, struct api_response *resp);
 void api_dealers_list(struct api_request *req, struct api_response *resp);
 void api_dealers_create(struct api_request *req, struct api_response *resp);
 void api_dealers_get(struct api_request *req, struct api_response *resp);
@@ -51,6 +55,8 @@ void api_supplier_audits_list(struct api_request *req, struct api_response *resp
 void api_supplier_audits_create(struct api_request *req, struct api_response *resp);
 
 /* projects, equipment and warranty cards (issue 3) */
+void api_projects_export(struct api_request *req, struct api_response *resp);
+void api_equipment_export(struct api_request *req, struct api_response *resp);
 void api_projects_list(struct api_request *req, struct api_response *resp);
 void api_projects_create(struct api_request *req, struct api_response *resp);
 void api_projects_get(struct api_request *req, struct api_response *resp);

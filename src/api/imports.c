@@ -1,5 +1,6 @@
-/* imports.c — POST /api/v1/imports/customers: a spreadsheet upload (CSV in UTF-8 or
- * GB18030, or .xlsx) checked (?dry_run=true) or imported all-or-nothing (issue 3). */
+/* imports.c — POST /api/v1/imports/{customers,projects,equipment}: a spreadsheet upload
+ * (CSV in UTF-8 or GB18030, or .xlsx) checked (?dry_run=true) or imported all-or-nothing
+ * (issue 3). One handler body for the three, given the domain's import function. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +25,7 @@ static bool looks_like_xlsx(const struct api_request *req) {
 
 static json_t *report_json(struct api_request *req, const struct import_report *r, bool dry_run) {
   json_t *o = json_object();
-  jsonx_set_str(o, "kind", "customers");
+  jsonx_set_str(o, "kind", r->kind ? r->kind : "");
   jsonx_set_bool(o, "dry_run", dry_run);
   jsonx_set_int(o, "rows", (int64_t)r->rows);
   jsonx_set_int(o, "valid", (int64_t)r->valid);
@@ -52,7 +53,8 @@ static json_t *report_json(struct api_request *req, const struct import_report *
   return o;
 }
 
-void api_imports_customers(struct api_request *req, struct api_response *resp) {
+/* Reads the upload, runs import (see domain/import.h) and answers with its report. */
+static void import_upload(struct api_request *req, struct api_response *resp, import_fn import) {
   static const char *const allowed[] = {"dry_run", NULL};
   struct sheet *sheet = NULL;
   struct import_report report = {0};
@@ -70,7 +72,7 @@ void api_imports_customers(struct api_request *req, struct api_response *resp) {
   enum sh_status rc = looks_like_xlsx(req) ? xlsx_read(req->body, req->body_len, &sheet, &err)
                                            : csv_read(req->body, req->body_len, &sheet, &err);
   if (rc == SH_OK)
-    rc = import_customers(req->app, &req->actor, sheet, dry_run, NULL, NULL, &report, &err);
+    rc = import(req->app, &req->actor, sheet, dry_run, NULL, NULL, &report, &err);
   if (rc == SH_OK) {
     api_reply(resp, 200, report_json(req, &report, dry_run));
   } else if (strcmp(err.code, "import_rejected") == 0) {
@@ -81,4 +83,16 @@ void api_imports_customers(struct api_request *req, struct api_response *resp) {
   }
   import_report_free(&report);
   sheet_free(sheet);
+}
+
+void api_imports_customers(struct api_request *req, struct api_response *resp) {
+  import_upload(req, resp, import_customers);
+}
+
+void api_imports_projects(struct api_request *req, struct api_response *resp) {
+  import_upload(req, resp, import_projects);
+}
+
+void api_imports_equipment(struct api_request *req, struct api_response *resp) {
+  import_upload(req, resp, import_equipment);
 }

@@ -12,7 +12,9 @@
 #include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../domain/project.h"
+#include "../domain/reference.h"
 #include "../export/pdf.h"
+#include "download.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -332,25 +334,35 @@ static json_t *sort_value(const struct project *p, enum project_sort sort) {
   }
 }
 
+/* What a list (cards: the warranty-card list) and the project export share: the query check
+ * (allowed), the filters and the sort. Projects: the newest first. Cards: the oldest
+ * completion first — the most overdue. On failure fills resp; either way the caller frees
+ * *folded and lp. */
+static bool read_list(struct api_request *req, struct api_response *resp, bool cards,
+                      const char *const *allowed, struct list_params *lp, struct project_filter *f,
+                      char **folded) {
+  if (!api_list_params(req, resp, allowed, sort_keys,
+                       cards ? PROJECT_SORT_COMPLETION : PROJECT_SORT_CREATED, !cards, lp) ||
+      !read_filter(req, resp, cards, f, folded))
+    return false;
+  f->sort = (enum project_sort)lp->sort;
+  f->descending = lp->descending;
+  return true;
+}
+
 /* The project list and the warranty-card list (cards): one query, two views. */
-static void list(struct api_request *req, struct api_response *resp, bool cards) {
+static void list_projects(struct api_request *req, struct api_response *resp, bool cards) {
   static const char *const project_params[] = {"q", "customer_id", "card_status", NULL};
   static const char *const card_params[] = {"q", "customer_id", "status", NULL};
-  struct list_params lp;
+  struct list_params lp = {0};
   struct project_filter f = {0};
   struct project **items_in = NULL;
   int64_t total = 0;
   size_t count = 0;
   char *folded = NULL, *next = NULL;
   struct sh_error err;
-  /* Projects: the newest first. Cards: the oldest completion first — the most overdue. */
-  if (!api_list_params(req, resp, cards ? card_params : project_params, sort_keys,
-                       cards ? PROJECT_SORT_COMPLETION : PROJECT_SORT_CREATED, !cards, &lp))
-    return;
-  if (!read_filter(req, resp, cards, &f, &folded))
+  if (!read_list(req, resp, cards, cards ? card_params : project_params, &lp, &f, &folded))
     goto out;
-  f.sort = (enum project_sort)lp.sort;
-  f.descending = lp.descending;
   f.keyset = lp.keyset;
   f.limit = lp.keyset ? lp.page_size + 1 : lp.page_size;
   f.offset = (lp.page - 1) * lp.page_size;
@@ -387,11 +399,124 @@ out:
 }
 
 void api_projects_list(struct api_request *req, struct api_response *resp) {
-  list(req, resp, false);
+  list_projects(req, resp, false);
 }
 
 void api_warranty_cards_list(struct api_request *req, struct api_response *resp) {
-  list(req, resp, true);
+  list_projects(req, resp, true);
+}
+
+/* The card states in Chinese (no dictionary holds them: they are computed, SPEC B4). */
+static const char *card_status_label(const char *status) {
+  static const struct {
+    const char *name, *label;
+  } labels[] = {
+      {"not_due", "未竣工"}, {"due", "待发放"},           {"late", "逾期未发放"},
+      {"issued", "已发放"},  {"issued_late", "逾期发放"},
+  };
+  for (size_t i = 0; status && i < sizeof labels / sizeof *labels; i++)
+    if (strcmp(status, labels[i].name) == 0)
+      return labels[i].label;
+  return status;
+}
+
+static const struct export_column export_columns[] = {
+    {"项目编号", EXPORT_INT, 0},        {"项目名称", EXPORT_TEXT, 30},
+    {"客户编号", EXPORT_INT, 0},        {"客户名称", EXPORT_TEXT, 30},
+    {"地区编码", EXPORT_TEXT, 0},       {"现场地区", EXPORT_TEXT, 24},
+    {"现场地址", EXPORT_TEXT, 30},      {"项目经理", EXPORT_TEXT, 0},
+    {"竣工日期", EXPORT_DATE, 0},       {"验收日期", EXPORT_DATE, 0},
+    {"保修卡状态", EXPORT_TEXT, 12},    {"保修卡应发日期", EXPORT_DATE, 0},
+    {"逾期天数", EXPORT_INT, 0},        {"保修卡编号", EXPORT_TEXT, 20},
+    {"保修卡发放日期", EXPORT_DATE, 0}, {"发放方式", EXPORT_TEXT, 0},
+    {"发放人", EXPORT_TEXT, 0},         {"备注", EXPORT_TEXT, 30},
+    {"创建时间", EXPORT_DATETIME, 0},   {"更新时间", EXPORT_DATETIME, 0},
+};
+
+/* GET /projects/export: every project of the list's filters and sort in the caller's scope
+ * (not one page) with its warranty card's state today, as .xlsx or CSV (SPEC H5, B4). */
+void api_projects_export(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"q", "customer_id", "card_status", "format", "sort", NULL};
+  struct list_params lp = {0};
+  struct project_filter f = {0};
+  struct dict_row *dict = NULL;
+  size_t ndict = 0;
+  json_t *after = NULL; /* the sort value of the last row written */
+  char *folded = NULL;
+  struct download *d = NULL;
+  struct sh_error err;
+  struct export_table table = {"工程项目", export_columns,
+                               sizeof export_columns / sizeof *export_columns,
+                               req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, allowed) ||
+      !read_list(req, resp, false, allowed, &lp, &f, &folded))
+    goto out;
+  f.keyset = true;
+  f.limit = 500;
+  if (reference_dictionaries(req->app, &dict, &ndict, &err) != SH_OK) {
+    api_error(req, resp, &err);
+    goto out;
+  }
+  d = api_download_begin(req, resp, &table);
+  if (!d)
+    goto out;
+  for (;;) {
+    struct project **list = NULL;
+    int64_t total = 0;
+    size_t count = 0;
+    bool ok = project_list(req->app, &req->actor, &f, &list, &count, &total, &err) == SH_OK;
+    if (ok && !api_export_fits(total, &err))
+      ok = false;
+    if (!ok)
+      api_error(req, resp, &err);
+    for (size_t i = 0; ok && i < count; i++) {
+      const struct project *p = list[i];
+      struct export_cell cells[] = {
+          {.number = p->id},
+          {.text = p->name},
+          {.number = p->customer_id},
+          {.text = p->customer_name},
+          {.text = p->site_region_code},
+          {.text = p->site_region_name},
+          {.text = p->site_address},
+          {.text = p->project_manager_name},
+          {.text = p->completion_date},
+          {.text = p->acceptance_date},
+          {.text = card_status_label(p->card_status)},
+          {.text = p->card_due_on[0] ? p->card_due_on : NULL},
+          {.number = p->card_days_late},
+          {.text = p->card_number},
+          {.text = p->card_issued_on},
+          {.text = api_dict_label(dict, ndict, "card_issue_method", p->card_issue_method)},
+          {.text = p->card_issued_by_name},
+          {.text = p->note},
+          {.number = p->created_at},
+          {.number = p->updated_at},
+      };
+      ok = api_download_row(req, resp, d, cells);
+    }
+    bool more = ok && count == (size_t)f.limit;
+    if (more) { /* the next page starts after the last row, as a cursor would */
+      json_decref(after);
+      after = sort_value(list[count - 1], f.sort);
+      f.after = true;
+      f.after_id = list[count - 1]->id;
+      f.after_text = json_string_value(after);
+      f.after_int = json_integer_value(after);
+    }
+    project_list_free(list, count);
+    if (!ok)
+      goto out;
+    if (!more)
+      break;
+  }
+  api_download_finish(req, resp, d, "工程项目");
+out:
+  json_decref(after);
+  api_download_free(d);
+  dict_rows_free(dict, ndict);
+  free(folded);
+  api_list_params_free(&lp);
 }
 
 void api_projects_issue_card(struct api_request *req, struct api_response *resp) {

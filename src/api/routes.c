@@ -18,6 +18,8 @@ const struct api_route api_routes[] = {
     {"GET", "/api/v1/customers/{id}/history", api_customers_history, "customer:history"},
     {"GET", "/api/v1/customers/export", api_customers_export, "customer:read"},
     {"POST", "/api/v1/imports/customers", api_imports_customers, "import", API_BODY_SPREADSHEET},
+    {"POST", "/api/v1/imports/projects", api_imports_projects, "import", API_BODY_SPREADSHEET},
+    {"POST", "/api/v1/imports/equipment", api_imports_equipment, "import", API_BODY_SPREADSHEET},
     {"GET", "/api/v1/regions", api_regions_list, "reference:read"},
     {"GET", "/api/v1/dictionaries", api_dictionaries_get, "reference:read"},
     {"GET", "/api/v1/users", api_users_list, "user:read"},
@@ -28,6 +30,8 @@ const struct api_route api_routes[] = {
     {"PUT", "/api/v1/settings/{key}", api_settings_update, "setting:write"},
     {"GET", "/api/v1/audit", api_audit_list, "audit:read"},
     /* dealers and suppliers (issue 3) */
+    {"GET", "/api/v1/dealers/export", api_dealers_export, "dealer:read"},
+    {"GET", "/api/v1/suppliers/export", api_suppliers_export, "supplier:read"},
     {"GET", "/api/v1/dealers", api_dealers_list, "dealer:read"},
     {"POST", "/api/v1/dealers", api_dealers_create, "dealer:write"},
     {"GET", "/api/v1/dealers/{id}", api_dealers_get, "dealer:read"},
@@ -43,6 +47,8 @@ const struct api_route api_routes[] = {
     {"GET", "/api/v1/suppliers/{id}/audits", api_supplier_audits_list, "supplier:read"},
     {"POST", "/api/v1/suppliers/{id}/audits", api_supplier_audits_create, "supplier:audit"},
     /* projects, equipment and warranty cards (issue 3) */
+    {"GET", "/api/v1/projects/export", api_projects_export, "project:read"},
+    {"GET", "/api/v1/equipment/export", api_equipment_export, "project:read"},
     {"GET", "/api/v1/projects", api_projects_list, "project:read"},
     {"POST", "/api/v1/projects", api_projects_create, "project:write"},
     {"GET", "/api/v1/projects/{id}", api_projects_get, "project:read"},

@@ -3,6 +3,7 @@
  * region scope, see domain/supplier.h). Decodes bodies into struct supplier and struct
  * supplier_audit (every error names its field), calls domain/supplier, encodes the result. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "../base/utf8.h"
 #include "../domain/supplier.h"
 #include "../rules/region.h"
+#include "download.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -304,28 +306,37 @@ static json_t *sort_value(const struct supplier *s, int64_t rank, enum supplier_
   }
 }
 
+/* What the list and its export share: the query check (allowed), the filters and the sort.
+ * A search lists the best matches first; otherwise the newest suppliers come first. On
+ * failure fills resp; either way the caller frees *folded and lp. */
+static bool read_list(struct api_request *req, struct api_response *resp,
+                      const char *const *allowed, struct list_params *lp, struct supplier_filter *f,
+                      char **folded, char prefix[8]) {
+  bool q_given = search_given(api_query(req, "q"));
+  if (!api_list_params(req, resp, allowed, sort_keys,
+                       q_given ? SUPPLIER_SORT_RELEVANCE : SUPPLIER_SORT_CREATED, !q_given, lp) ||
+      !read_filter(req, resp, f, folded, prefix))
+    return false;
+  if (lp->sort == SUPPLIER_SORT_RELEVANCE && !f->q) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
+    return false;
+  }
+  f->sort = (enum supplier_sort)lp->sort;
+  f->descending = lp->descending;
+  return true;
+}
+
 void api_suppliers_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {"q", "region_code", "outsourced", NULL};
-  struct list_params lp;
+  struct list_params lp = {0};
   struct supplier_filter f = {0};
   struct supplier **list = NULL;
   int64_t *ranks = NULL, total = 0;
   size_t count = 0;
   char *folded = NULL, *next = NULL, prefix[8];
   struct sh_error err;
-  /* A search lists the best matches first; otherwise the newest suppliers come first. */
-  bool q_given = search_given(api_query(req, "q"));
-  if (!api_list_params(req, resp, allowed, sort_keys,
-                       q_given ? SUPPLIER_SORT_RELEVANCE : SUPPLIER_SORT_CREATED, !q_given, &lp))
-    return;
-  if (!read_filter(req, resp, &f, &folded, prefix))
+  if (!read_list(req, resp, allowed, &lp, &f, &folded, prefix))
     goto out;
-  if (lp.sort == SUPPLIER_SORT_RELEVANCE && !f.q) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "sort");
-    goto out;
-  }
-  f.sort = (enum supplier_sort)lp.sort;
-  f.descending = lp.descending;
   f.keyset = lp.keyset;
   f.limit = lp.keyset ? lp.page_size + 1 : lp.page_size;
   f.offset = (lp.page - 1) * lp.page_size;
@@ -358,6 +369,81 @@ out:
   free(ranks);
   free(folded);
   free(next);
+  api_list_params_free(&lp);
+}
+
+static const struct export_column export_columns[] = {
+    {"供应商编号", EXPORT_INT, 0},    {"供应商名称", EXPORT_TEXT, 30},
+    {"地区编码", EXPORT_TEXT, 0},     {"所在地区", EXPORT_TEXT, 24},
+    {"联系人", EXPORT_TEXT, 0},       {"电话", EXPORT_TEXT, 16},
+    {"邮箱", EXPORT_TEXT, 24},        {"详细地址", EXPORT_TEXT, 30},
+    {"供应内容", EXPORT_TEXT, 30},    {"外协供应商", EXPORT_BOOL, 0},
+    {"备注", EXPORT_TEXT, 30},        {"创建时间", EXPORT_DATETIME, 0},
+    {"更新时间", EXPORT_DATETIME, 0},
+};
+
+/* GET /suppliers/export: every supplier of the list's filters and sort (not one page), as
+ * .xlsx or CSV (SPEC H5, UI.md 10). Suppliers are company-wide: no scope to apply. */
+void api_suppliers_export(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"q", "region_code", "outsourced", "format", "sort", NULL};
+  struct list_params lp = {0};
+  struct supplier_filter f = {0};
+  json_t *after = NULL; /* the sort value of the last row written */
+  char *folded = NULL, prefix[8];
+  struct download *d = NULL;
+  struct sh_error err;
+  struct export_table table = {"供应商", export_columns,
+                               sizeof export_columns / sizeof *export_columns,
+                               req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, allowed) ||
+      !read_list(req, resp, allowed, &lp, &f, &folded, prefix))
+    goto out;
+  f.keyset = true;
+  f.limit = 500;
+  d = api_download_begin(req, resp, &table);
+  if (!d)
+    goto out;
+  for (;;) {
+    struct supplier **list = NULL;
+    int64_t *ranks = NULL, total = 0;
+    size_t count = 0;
+    bool ok = supplier_list(req->app, &f, &list, &ranks, &count, &total, &err) == SH_OK;
+    if (ok && !api_export_fits(total, &err))
+      ok = false;
+    if (!ok)
+      api_error(req, resp, &err);
+    for (size_t i = 0; ok && i < count; i++) {
+      const struct supplier *x = list[i];
+      struct export_cell cells[] = {
+          {.number = x->id},         {.text = x->name},           {.text = x->region_code},
+          {.text = x->region_name},  {.text = x->contact_person}, {.text = x->phone},
+          {.text = x->email},        {.text = x->address},        {.text = x->supplies},
+          {.number = x->outsourced}, {.text = x->note},           {.number = x->created_at},
+          {.number = x->updated_at},
+      };
+      ok = api_download_row(req, resp, d, cells);
+    }
+    bool more = ok && count == (size_t)f.limit;
+    if (more) { /* the next page starts after the last row, as a cursor would */
+      json_decref(after);
+      after = sort_value(list[count - 1], ranks[count - 1], f.sort);
+      f.after = true;
+      f.after_id = list[count - 1]->id;
+      f.after_text = json_string_value(after);
+      f.after_int = json_integer_value(after);
+    }
+    supplier_list_free(list, count);
+    free(ranks);
+    if (!ok)
+      goto out;
+    if (!more)
+      break;
+  }
+  api_download_finish(req, resp, d, "供应商");
+out:
+  json_decref(after);
+  api_download_free(d);
+  free(folded);
   api_list_params_free(&lp);
 }
 

@@ -199,6 +199,50 @@ static enum sh_status apply_patch(struct equipment *e, const struct equipment *i
   return SH_OK;
 }
 
+/* The audit row of a new unit: every field, from nothing to its value, and its customer. */
+static enum sh_status audit_create(struct store_tx *tx, const struct actor *actor,
+                                   const struct equipment *e, int64_t id, int64_t now,
+                                   struct sh_error *err) {
+  json_t *fields = equipment_fields_json(e), *changes = json_object();
+  const char *k;
+  json_t *v;
+  json_object_foreach(fields, k, v) audit_change(changes, k, NULL, json_incref(v));
+  jsonx_set_int(changes, "customer_id", e->customer_id);
+  enum sh_status rc = audit_log(tx, actor, "equipment", id, "create", changes, now, err);
+  json_decref(changes);
+  json_decref(fields);
+  return rc;
+}
+
+enum sh_status equipment_create_in(struct store_tx *tx, const struct actor *actor,
+                                   struct equipment *e, bool insert, int64_t now, int64_t *id,
+                                   struct sh_error *err) {
+  enum sh_status rc = SH_OK;
+  if (!given(e->category)) {
+    char *other = sh_strdup("other");
+    if (!other)
+      return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+    free(e->category);
+    e->category = other;
+  }
+  e->id = 0;
+  rc = normalize(e, ALL_FIELDS, err);
+  if (rc == SH_OK)
+    rc = check_references(tx, actor, e, ALL_FIELDS, err);
+  if (rc == SH_OK && !insert) {
+    /* The insert checks this itself; a check alone must ask. */
+    bool taken = false;
+    rc = store_equipment_serial_taken(tx, e->model, e->serial_no, 0, &taken, err);
+    if (rc == SH_OK && taken)
+      rc = sh_fail(err, SH_ERR_CONFLICT, "duplicate", "serial_no", e->serial_no);
+  }
+  if (rc == SH_OK && insert)
+    rc = store_equipment_insert(tx, e, now, actor->user_id, id, err);
+  if (rc == SH_OK && insert)
+    rc = audit_create(tx, actor, e, *id, now, err);
+  return rc;
+}
+
 struct create_arg {
   const struct actor *actor;
   struct equipment *in;
@@ -218,21 +262,9 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
       return rc;
     }
   }
-  rc = check_references(tx, a->actor, a->in, ALL_FIELDS, err);
-  if (rc == SH_OK)
-    rc = store_equipment_insert(tx, a->in, now, a->actor->user_id, &a->id, err);
+  rc = equipment_create_in(tx, a->actor, a->in, true, now, &a->id, err);
   if (rc == SH_OK && a->key)
     rc = store_idempotency_put(tx, a->actor->user_id, a->key, "equipment.create", a->id, now, err);
-  if (rc == SH_OK) {
-    json_t *fields = equipment_fields_json(a->in), *changes = json_object();
-    const char *k;
-    json_t *v;
-    json_object_foreach(fields, k, v) audit_change(changes, k, NULL, json_incref(v));
-    jsonx_set_int(changes, "customer_id", a->in->customer_id);
-    rc = audit_log(tx, a->actor, "equipment", a->id, "create", changes, now, err);
-    json_decref(changes);
-    json_decref(fields);
-  }
   return rc;
 }
 
@@ -259,14 +291,17 @@ enum sh_status equipment_get(struct app *app, const struct actor *actor, int64_t
 enum sh_status equipment_create(struct app *app, const struct actor *actor,
                                 const struct equipment *in, const char *idempotency_key,
                                 struct equipment **out, bool *replayed, struct sh_error *err) {
-  /* Work on a copy: the serial and model are normalized, the category defaulted. */
+  /* Work on a copy: the serial and model are normalized, the category defaulted, in the
+   * unit (equipment_create_in). */
   struct equipment copy = *in;
   copy.serial_no = sh_strdup(in->serial_no);
   copy.model = sh_strdup(in->model);
-  copy.category = sh_strdup(given(in->category) ? in->category : "other");
+  copy.category = sh_strdup(in->category);
   copy.id = 0;
-  enum sh_status rc = copy.category ? normalize(&copy, ALL_FIELDS, err)
-                                    : sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  enum sh_status rc = SH_OK;
+  if ((in->serial_no && !copy.serial_no) || (in->model && !copy.model) ||
+      (in->category && !copy.category))
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   struct create_arg a = {.actor = actor, .in = &copy, .key = idempotency_key};
   if (rc == SH_OK) {
     rc = store_write(app->store, create_unit, &a, err);

@@ -48,6 +48,16 @@ enum sh_status equipment_create(struct app *app, const struct actor *actor,
                                 const struct equipment *in, const char *idempotency_key,
                                 struct equipment **out, bool *replayed, struct sh_error *err);
 
+/* Inside the caller's unit (imports add many units in one): checks e exactly as
+ * equipment_create does — normalizing its serial number and model and defaulting its
+ * category in place (e's serial_no, model and category are heap strings this call may
+ * replace; the caller frees them), setting e->customer_id from the project — and, when
+ * insert is set, inserts it with its audit row; *id gets the new id. Without insert, a
+ * serial number taken for the model is 409 duplicate as the insert would say. */
+enum sh_status equipment_create_in(struct store_tx *tx, const struct actor *actor,
+                                   struct equipment *e, bool insert, int64_t now, int64_t *id,
+                                   struct sh_error *err);
+
 enum sh_status equipment_get(struct app *app, const struct actor *actor, int64_t id,
                              struct equipment **out, struct sh_error *err);
 

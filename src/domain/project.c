@@ -192,6 +192,22 @@ static void audit_all(json_t *changes, json_t *fields) {
   json_object_foreach(fields, k, v) audit_change(changes, k, NULL, json_incref(v));
 }
 
+enum sh_status project_create_in(struct store_tx *tx, const struct actor *actor,
+                                 const struct project *p, bool insert, int64_t now, int64_t *id,
+                                 struct sh_error *err) {
+  enum sh_status rc = check_references(tx, actor, p, ALL_FIELDS, err);
+  if (rc == SH_OK && insert)
+    rc = store_project_insert(tx, p, now, actor->user_id, id, err);
+  if (rc == SH_OK && insert) {
+    json_t *fields = project_fields_json(p), *changes = json_object();
+    audit_all(changes, fields);
+    rc = audit_log(tx, actor, "project", *id, "create", changes, now, err);
+    json_decref(changes);
+    json_decref(fields);
+  }
+  return rc;
+}
+
 struct create_arg {
   const struct actor *actor;
   const struct project *in;
@@ -211,18 +227,9 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
       return rc;
     }
   }
-  rc = check_references(tx, a->actor, a->in, ALL_FIELDS, err);
-  if (rc == SH_OK)
-    rc = store_project_insert(tx, a->in, now, a->actor->user_id, &a->id, err);
+  rc = project_create_in(tx, a->actor, a->in, true, now, &a->id, err);
   if (rc == SH_OK && a->key)
     rc = store_idempotency_put(tx, a->actor->user_id, a->key, "project.create", a->id, now, err);
-  if (rc == SH_OK) {
-    json_t *fields = project_fields_json(a->in), *changes = json_object();
-    audit_all(changes, fields);
-    rc = audit_log(tx, a->actor, "project", a->id, "create", changes, now, err);
-    json_decref(changes);
-    json_decref(fields);
-  }
   return rc;
 }
 

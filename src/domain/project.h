@@ -52,6 +52,13 @@ enum sh_status project_create(struct app *app, const struct actor *actor, const 
                               const char *idempotency_key, struct project **out, bool *replayed,
                               struct sh_error *err);
 
+/* Inside the caller's unit (imports add many projects in one): checks p exactly as
+ * project_create does and, when insert is set, inserts it with its audit row; *id gets the
+ * new id. */
+enum sh_status project_create_in(struct store_tx *tx, const struct actor *actor,
+                                 const struct project *p, bool insert, int64_t now, int64_t *id,
+                                 struct sh_error *err);
+
 enum sh_status project_get(struct app *app, const struct actor *actor, int64_t id,
                            struct project **out, struct sh_error *err);
 
