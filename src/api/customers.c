@@ -26,6 +26,7 @@ struct customer_body {
   bool key_customer;
   char *note;
   json_t *contacts, *addresses;
+  int64_t dealer_id;
   int64_t version;
 };
 
@@ -44,6 +45,7 @@ static const struct jfield customer_fields[] = {
     F(note, JF_STRING, JF_NULLABLE | JF_MULTILINE, 0, 500),
     F(contacts, JF_JSON, JF_NULLABLE, 0, 0),
     F(addresses, JF_JSON, JF_NULLABLE, 0, 0),
+    F(dealer_id, JF_INT, JF_NULLABLE, 1, ((int64_t)1 << 53) - 1),
     F(version, JF_INT, JF_REQUIRED, 1, INT64_MAX),
 };
 #undef F
@@ -100,6 +102,7 @@ static enum sh_status body_to_customer(struct customer_body *b, struct customer 
   c->customer_group = b->customer_group;
   c->note = b->note;
   c->key_customer = b->key_customer;
+  c->dealer_id = b->dealer_id;
   b->name = b->kind = b->region_code = b->address = b->phone = b->responsible_person =
       b->customer_group = b->note = NULL;
   /* product_types: distinct dictionary identifiers */

@@ -72,6 +72,7 @@ static const struct message messages[] = {
     {"field_not_applicable", "%s不适用于此类记录", "%s does not apply here"},
     {"end_before_start", "%s不能早于开始日期", "%s is before the start date"},
     {"date_in_future", "%s不能晚于今天", "%s cannot be later than today"},
+    {"unknown_dealer", "经销商不存在: %s", "No such dealer: %s"},
     {"unknown_project", "工程项目不存在: %s", "No such project: %s"},
     {"unknown_supplier", "供应商不存在: %s", "No such supplier: %s"},
     {"invalid_project_manager", "项目经理须为在职的项目经理或工程部经理",

@@ -10,6 +10,7 @@
 #include "../base/timefmt.h"
 #include "../base/utf8.h"
 #include "../rules/region.h"
+#include "../store/dealers.h"
 #include "../store/idempotency.h"
 #include "../store/reference.h"
 #include "../store/users.h"
@@ -65,6 +66,7 @@ json_t *customer_fields_json(const struct customer *c) {
   json_object_set_new(o, "product_types", types ? types : json_array());
   jsonx_set_bool(o, "key_customer", c->key_customer);
   jsonx_set_str(o, "note", nz(c->note));
+  json_object_set_new(o, "dealer_id", c->dealer_id ? json_integer(c->dealer_id) : json_null());
   json_object_set_new(o, "contacts", contacts_json(c));
   json_object_set_new(o, "addresses", addresses_json(c));
   return o;
@@ -87,6 +89,16 @@ static enum sh_status check_references(struct store_tx *tx, const struct actor *
   if (rc == SH_OK && CHANGED(CUSTOMER_FIELD_CUSTOMER_GROUP) && c->customer_group &&
       *c->customer_group)
     rc = check_dict(tx, "customer_group", c->customer_group, "customer_group", err);
+  /* A customer is linked only to a dealer the caller can see (SPEC A3: its dealer's user
+   * then sees the customer). */
+  if (rc == SH_OK && CHANGED(CUSTOMER_FIELD_DEALER_ID) && c->dealer_id) {
+    struct dealer_scope scope = {.user_id = actor->user_id};
+    struct dealer *d = NULL;
+    rc = store_dealer_get(tx, c->dealer_id, &scope, &d, err);
+    dealer_free(d);
+    if (rc == SH_ERR_NOT_FOUND)
+      rc = sh_fail(err, SH_ERR_INVALID, "unknown_dealer", "dealer_id", NULL);
+  }
   if (rc == SH_OK && CHANGED(CUSTOMER_FIELD_PRODUCT_TYPES)) {
     json_error_t jerr;
     json_t *types = json_loads(c->product_types ? c->product_types : "[]", 0, &jerr);
@@ -288,6 +300,8 @@ static enum sh_status apply_patch(struct customer *c, const struct customer *in,
       return SH_ERR_INTERNAL;
   if (present & ((uint64_t)1 << CUSTOMER_FIELD_KEY_CUSTOMER))
     c->key_customer = in->key_customer;
+  if (present & ((uint64_t)1 << CUSTOMER_FIELD_DEALER_ID))
+    c->dealer_id = in->dealer_id;
   if (present & ((uint64_t)1 << CUSTOMER_FIELD_CONTACTS)) {
     for (size_t i = 0; i < c->ncontacts; i++)
       customer_contact_clear(&c->contacts[i]);

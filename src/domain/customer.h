@@ -29,6 +29,7 @@ enum customer_field {
   CUSTOMER_FIELD_NOTE,
   CUSTOMER_FIELD_CONTACTS,
   CUSTOMER_FIELD_ADDRESSES,
+  CUSTOMER_FIELD_DEALER_ID, /* the dealership that sold to the customer (SPEC A3) */
   CUSTOMER_FIELD_COUNT
 };
 
