@@ -605,7 +605,7 @@ static enum sh_status row_region(struct store_tx *tx, struct import_state *s,
   if (*cell_of(s, row, COL_REGION_CODE, text, sizeof text)) {
     *column = s->heading[COL_REGION_CODE];
     if (region_code_valid(text))
-      snprintf(code, 8, "%s", text);
+      memcpy(code, text, REGION_CODE_LEN + 1); /* valid: six digits and the NUL */
   } else if (*cell_of(s, row, COL_REGION_NAME, text, sizeof text)) {
     *column = s->heading[COL_REGION_NAME];
     char *save = NULL;
