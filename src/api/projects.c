@@ -540,8 +540,8 @@ void api_projects_issue_card(struct api_request *req, struct api_response *resp)
   jsonx_free(issue_fields, n, &b);
 }
 
-/* The telephone printed on the card: the system keeps no phone numbers for staff and no
- * hotline setting yet, and the card must not invent one. */
+/* The telephone printed on the card while the setting company.service_phone has no value:
+ * the card must not invent one. */
 static const char card_phone_unknown[] = "未登记";
 
 void api_projects_card_pdf(struct api_request *req, struct api_response *resp) {
@@ -587,8 +587,8 @@ void api_projects_card_pdf(struct api_request *req, struct api_response *resp) {
       .principle_count = PDF_WARRANTY_DEFAULT_PRINCIPLE_COUNT,
       .department = card->department,
       .staff_name = card->staff_name,
-      .staff_phone = card_phone_unknown,
-      .hotline = NULL,
+      .staff_phone = card->staff_phone ? card->staff_phone : card_phone_unknown,
+      .hotline = card->hotline,
   };
   if (pdf_warranty_card(&doc, &pdf, &len, &err) != SH_OK) {
     api_error(req, resp, &err);

@@ -19,10 +19,6 @@
 #include "audit.h"
 #include "settings.h"
 
-/* The department named on the card as responsible for the warranty (SPEC B4). The rulebook
- * is the after-sales department's; a setting can replace this once one exists. */
-static const char card_department[] = "售后服务部";
-
 static struct customer_scope scope_of(const struct actor *a) {
   struct customer_scope s = {.user_id = a->user_id};
   if (a->role == ROLE_DEALER)
@@ -567,7 +563,10 @@ void project_card_free(struct project_card *card) {
   free(card->completed_on);
   free(card->accepted_on);
   free(card->issued_on);
+  free(card->department);
   free(card->staff_name);
+  free(card->staff_phone);
+  free(card->hotline);
   for (size_t i = 0; i < card->nunits; i++) {
     free(card->units[i].name);
     free(card->units[i].model);
@@ -697,12 +696,20 @@ static enum sh_status card_unit_of_work(struct store_tx *tx, void *arg, struct s
   card->completed_on = sh_strdup(nz(p->completion_date));
   card->accepted_on = sh_strdup(nz(p->acceptance_date));
   card->issued_on = sh_strdup(p->card_issued_on);
-  card->department = card_department;
+  /* The responsible department and how to reach it come from settings (SPEC B4). */
+  rc = settings_text(tx, "company.service_department", &card->department, err);
+  if (rc == SH_OK)
+    rc = settings_text(tx, "company.service_phone", &card->staff_phone, err);
+  if (rc == SH_OK)
+    rc = settings_text(tx, "company.service_hotline", &card->hotline, err);
+  if (rc != SH_OK)
+    goto out;
   card->staff_name = sh_strdup(given(p->project_manager_name)  ? p->project_manager_name
                                : given(p->card_issued_by_name) ? p->card_issued_by_name
-                                                               : card_department);
+                                                               : card->department);
   if (!card->card_number || !card->owner || !card->project || !card->site_address ||
-      !card->completed_on || !card->accepted_on || !card->issued_on || !card->staff_name) {
+      !card->completed_on || !card->accepted_on || !card->issued_on || !card->department ||
+      !card->staff_name) {
     rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
     goto out;
   }

@@ -103,8 +103,10 @@ struct project_card {
   char *company; /* the setting company.name */
   char *card_number, *owner, *project, *site_address;
   char *completed_on, *accepted_on, *issued_on;
-  const char *department; /* static */
-  char *staff_name;       /* the project manager, else who issued the card */
+  char *department;  /* the setting company.service_department */
+  char *staff_name;  /* the project manager, else who issued the card */
+  char *staff_phone; /* the setting company.service_phone, NULL while unset */
+  char *hotline;     /* the setting company.service_hotline, NULL while unset */
   struct project_card_unit *units;
   size_t nunits;
   size_t units_without_term; /* units left off: no free term at all (not sold, no maker's) */

@@ -158,6 +158,23 @@ enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
   return rc;
 }
 
+enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
+                             struct sh_error *err) {
+  const struct setting_def *def = setting_find(key);
+  if (!def || def->type != SETTING_TEXT)
+    return sh_fail(err, SH_ERR_INTERNAL, "internal", key, "no such text setting");
+  struct setting_row row;
+  enum sh_status rc = store_setting_get(tx, key, &row, err);
+  if (rc != SH_OK)
+    return rc;
+  const char *text = row.value ? row.value : def->default_value;
+  *out = text ? sh_strdup(text) : NULL;
+  if (text && !*out)
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  setting_row_free(&row);
+  return rc;
+}
+
 /* A setting's value text as its JSON type. */
 static json_t *value_json(const struct setting_def *def, const char *text) {
   if (!text)

@@ -54,6 +54,11 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
 enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
                             struct sh_error *err);
 
+/* Inside a unit: the effective value of a text setting, copied into *out (caller frees);
+ * *out is NULL while the setting has no value (optional texts are not an error). */
+enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
+                             struct sh_error *err);
+
 /* Every setting as JSON objects {key, type, unit, value, default, origin, changed, spec,
  * label, version, updated_at, choices?, min?, max?}. Caller decrefs *out. */
 enum sh_status settings_list(struct app *app, json_t **out, struct sh_error *err);

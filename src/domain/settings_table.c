@@ -12,6 +12,14 @@
 const struct setting_def setting_defs[] = {
     /* The company itself: named on warranty cards, notices and reports. */
     {"company.name", SETTING_TEXT, "", NULL, "unset", "B4", 1, 100, NULL, "公司名称"},
+    /* Printed on the warranty card as the responsible department and how to reach it
+     * (SPEC B4: "the responsible department and staff"). */
+    {"company.service_department", SETTING_TEXT, "", "售后服务部", "ours", "B4", 1, 50, NULL,
+     "保修负责部门"},
+    {"company.service_phone", SETTING_TEXT, "", NULL, "unset", "B4", 1, 40, NULL,
+     "售后服务部联系电话"},
+    {"company.service_hotline", SETTING_TEXT, "", NULL, "unset", "C1", 1, 40, NULL,
+     "服务热线(一拨就通)"},
     /* B: warranty (售后部门管理细则1 1)) */
     INT("warranty.company_months", "months", "12", "rulebook", "B2", 1, 240, "公司免费保修期"),
     INT("warranty.card_due_months", "months", "1", "rulebook", "B4", 1, 12,

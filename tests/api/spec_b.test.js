@@ -285,6 +285,17 @@ test('B4 "stating the owner\'s name, the warranty principles and purpose, and th
   assert.ok(text.includes(pm.username), 'the responsible staff: the project manager (负责保修的人员)');
   assert.ok(text.includes(u.serial_no), 'the unit');
   assert.ok(text.includes('2028-01-31') || text.includes('2028年1月31日'), 'the unit\'s last free day by the maker\'s longer term');
+  assert.ok(text.includes('未登记'), 'no phone invented while the setting has none');
+  // How to reach the responsible department comes from settings an administrator fills in.
+  await must('PUT', '/api/v1/settings/company.service_department', { value: '客户服务中心', version: 0 });
+  await must('PUT', '/api/v1/settings/company.service_phone', { value: '0898-66881234', version: 0 });
+  await must('PUT', '/api/v1/settings/company.service_hotline', { value: '400-800-6688', version: 0 });
+  const again = await fetch(`${srv.base}/api/v1/projects/${p.id}/warranty-card`, { headers: { Authorization: `Bearer ${admin.token}` } });
+  const text2 = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: Buffer.from(await again.arrayBuffer()), encoding: 'utf8' }).replace(/\s+/g, '');
+  assert.ok(text2.includes('客户服务中心'), 'the department from the setting');
+  assert.ok(text2.includes('0898-66881234'), 'the department phone from the setting');
+  assert.ok(text2.includes('400-800-6688'), 'the hotline from the setting');
+  assert.ok(!text2.includes('未登记'));
 });
 
 // EVIDENCE: SPEC B4
