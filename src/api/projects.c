@@ -250,7 +250,7 @@ _Static_assert(PROJECT_SORT_ID == 0 && PROJECT_SORT_NAME == 1 && PROJECT_SORT_CR
 static const struct {
   const char *name;
   enum project_card_filter filter;
-} card_states[] = {
+} card_status_filters[] = {
     {"not_due", PROJECT_CARD_NOT_DUE},
     {"due", PROJECT_CARD_DUE},
     {"late", PROJECT_CARD_LATE},
@@ -263,10 +263,10 @@ static bool card_filter(const char *name, bool cards, enum project_card_filter *
     *out = PROJECT_CARD_COMPLETED;
     return true;
   }
-  for (size_t i = 0; i < sizeof card_states / sizeof *card_states; i++)
+  for (size_t i = 0; i < sizeof card_status_filters / sizeof *card_status_filters; i++)
     /* The warranty-card list holds completed projects only: no "not_due" there. */
-    if (strcmp(name, card_states[i].name) == 0 && !(cards && i == 0)) {
-      *out = card_states[i].filter;
+    if (strcmp(name, card_status_filters[i].name) == 0 && !(cards && i == 0)) {
+      *out = card_status_filters[i].filter;
       return true;
     }
   return false;
