@@ -2,7 +2,7 @@
 #ifndef SHOUHOU_API_HANDLERS_H
 #define SHOUHOU_API_HANDLERS_H
 
-#include "../store/audit.h"
+#include "../domain/audit.h"
 #include "api.h"
 
 void api_health_get(struct api_request *req, struct api_response *resp);

@@ -8,6 +8,7 @@
 #include "../base/secret.h"
 #include "../base/timefmt.h"
 #include "../base/utf8.h"
+#include "../base/mem.h"
 #include "../rules/region.h"
 #include "../store/customers.h"
 #include "../store/reference.h"
@@ -68,6 +69,30 @@ static enum sh_status check_references(struct store_tx *tx, const struct user_re
       rc = sh_fail(err, SH_ERR_INVALID, "unknown_customer", "customer_id", NULL);
   }
   return rc;
+}
+
+/* The prefix each grant covers, for the store to keep beside the code (SPEC L: a grant
+ * covers every code below it). Codes were checked by check_regions. Caller frees with
+ * prefixes_free. */
+static char **grant_prefixes(char **regions, size_t n) {
+  char **out = sh_calloc(n + 1, sizeof *out);
+  for (size_t i = 0; out && i < n; i++) {
+    out[i] = sh_calloc(REGION_CODE_LEN + 1, 1);
+    if (!out[i]) {
+      for (size_t k = 0; k < i; k++)
+        free(out[k]);
+      free(out);
+      return NULL;
+    }
+    region_prefix(regions[i], out[i]);
+  }
+  return out;
+}
+
+static void prefixes_free(char **prefixes, size_t n) {
+  for (size_t i = 0; prefixes && i < n; i++)
+    free(prefixes[i]);
+  free(prefixes);
 }
 
 static json_t *regions_json(char **regions, size_t n) {
@@ -134,10 +159,14 @@ enum sh_status user_add(struct app *app, const struct actor *actor, const struct
   a.record.password_hash = in->password ? hash : NULL;
   a.record.regions = in->regions;
   a.record.nregions = in->nregions;
+  a.record.prefixes = grant_prefixes(in->regions, in->nregions);
+  if (!a.record.prefixes)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   a.record.customer_id = role == ROLE_CUSTOMER ? in->customer_id : 0;
   a.record.dealer_id = role == ROLE_DEALER ? in->dealer_id : 0;
   a.record.active = in->active;
   rc = store_write(app->store, add_unit, &a, err);
+  prefixes_free(a.record.prefixes, in->nregions);
   if (rc == SH_OK)
     *id = a.id;
   return rc;
@@ -198,8 +227,12 @@ static enum sh_status update_unit(struct store_tx *tx, void *arg, struct sh_erro
     next.password_hash = (char *)a->hash;
   }
   rc = check_references(tx, &next, err);
+  next.prefixes = rc == SH_OK ? grant_prefixes(next.regions, next.nregions) : NULL;
+  if (rc == SH_OK && !next.prefixes)
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   if (rc == SH_OK)
     rc = store_user_update(tx, &next, now, err);
+  prefixes_free(next.prefixes, next.nregions);
   if (rc == SH_OK && (HAS(USER_FIELD_PASSWORD) || (HAS(USER_FIELD_ACTIVE) && !next.active)))
     rc = store_session_delete_for_user(tx, a->id, err);
   if (rc == SH_OK)

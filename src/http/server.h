@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "../base/status.h"
-#include "../domain/app.h"
+struct app; /* the application object of domain/app.h, passed through to api/ */
 
 struct server;
 

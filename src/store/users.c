@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../base/mem.h"
-#include "../rules/region.h"
 
 #define USER_COLUMNS                                                                               \
   "id, username, display_name, role, password_hash, COALESCE(dealer_id, 0), "                      \
@@ -84,9 +83,7 @@ static enum sh_status write_regions(struct store_tx *tx, const struct user_recor
   enum sh_status rc =
       store_exec(tx, "DELETE FROM user_regions WHERE user_id = $1", del, 1, NULL, err);
   for (size_t i = 0; rc == SH_OK && i < u->nregions; i++) {
-    char prefix[REGION_CODE_LEN + 1];
-    region_prefix(u->regions[i], prefix);
-    struct store_param p[] = {SP_INT(id), SP_TEXT(u->regions[i]), SP_TEXT(prefix)};
+    struct store_param p[] = {SP_INT(id), SP_TEXT(u->regions[i]), SP_TEXT(u->prefixes[i])};
     rc = store_exec(tx,
                     "INSERT INTO user_regions (user_id, code, prefix) VALUES ($1, $2, $3) "
                     "ON CONFLICT (user_id, code) DO NOTHING",

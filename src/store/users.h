@@ -23,6 +23,9 @@ struct user_record {
   int64_t created_at, updated_at, version;
   char **regions; /* granted GB/T 2260 codes */
   size_t nregions;
+  /* For writing only, set by the domain: the prefix each grant covers (rules/region.h
+   * region_prefix), parallel to regions. Not filled when a user is read. */
+  char **prefixes;
 };
 
 /* Frees a record and everything it owns; NULL is fine. */
