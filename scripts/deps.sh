@@ -8,7 +8,7 @@ packages=(
   build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmocka-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev fonts-wqy-microhei
-  poppler-utils python3-openpyxl
+  poppler-utils python3-openpyxl libcurl4-gnutls-dev python3-aiosmtpd python3-icalendar
   postgresql postgresql-contrib postgresql-client
   clang-format wrk curl ca-certificates
 )
