@@ -261,15 +261,33 @@ static void migrate_creates_the_same_tables_and_reference_rows_on_both_dialects(
                           "suppliers",
                           "supplier_audits",
                           "projects",
-                          "equipment"};
+                          "equipment",
+                          "calendar_years",
+                          "calendar_days",
+                          "ticket_counters",
+                          "tickets",
+                          "ticket_deadlines",
+                          "ticket_events",
+                          "ticket_appointments",
+                          "ticket_delays",
+                          "ticket_parts",
+                          "spare_loans",
+                          "attachments",
+                          "receipts",
+                          "outbox",
+                          "job_leases"};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
     assert_true(read_int(fx, sql) >= 0);
   }
   /* 0002: 20 rows; 0003: 3 dealer record kinds, 3 audit results, 4 card issue methods,
-   * 15 equipment categories. */
-  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 45);
+   * 15 equipment categories; 0004: 5 ticket channels (SPEC C1: hotline, portal, email, IM,
+   * dealer) and 7 outcomes (C7: repaired, substituted, returned, exchanged, rework, scrap,
+   * and no fault). 20 + 25 + 12 = 57. */
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 57);
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = 'ticket_outcome'"),
+                   7);
   assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = "
                                 "'equipment_category'"),
                    15);
