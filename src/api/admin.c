@@ -28,6 +28,8 @@ static json_t *user_json(struct api_request *req, const struct user_record *u) {
   for (size_t i = 0; i < u->nregions; i++)
     json_array_append_new(regions, json_string(u->regions[i]));
   json_object_set_new(o, "regions", regions);
+  jsonx_set_str(o, "email", u->email);
+  jsonx_set_str(o, "phone", u->phone);
   jsonx_set_bool(o, "active", u->active);
   jsonx_set_bool(o, "has_password", u->password_hash != NULL);
   json_object_set_new(o, "customer_id",
@@ -71,10 +73,12 @@ struct user_body {
   json_t *regions;
   int64_t customer_id, dealer_id;
   bool active;
+  char *email, *phone;
   int64_t version;
 };
 
-/* Fields 1..7 follow enum user_field (display_name .. active) after the username. */
+/* Fields 1..9 follow enum user_field (display_name .. phone) after the username; the version
+ * comes last. */
 #define F(name, type, flags, min, max)                                                             \
   { #name, type, flags, min, max, offsetof(struct user_body, name) }
 static const struct jfield user_fields[] = {
@@ -86,10 +90,13 @@ static const struct jfield user_fields[] = {
     F(customer_id, JF_INT, JF_NULLABLE, 1, INT64_MAX / 2),
     F(dealer_id, JF_INT, JF_NULLABLE, 1, INT64_MAX / 2),
     F(active, JF_BOOL, 0, 0, 0),
+    F(email, JF_STRING, JF_NULLABLE, 0, 254),
+    F(phone, JF_STRING, JF_NULLABLE, 0, 40),
     F(version, JF_INT, JF_REQUIRED, 1, INT64_MAX / 2),
 };
 #undef F
 #define USER_NFIELDS (sizeof user_fields / sizeof *user_fields)
+_Static_assert(USER_NFIELDS == USER_FIELD_PHONE + 3, "username, enum user_field, version");
 
 /* Regions as a C array of borrowed strings (caller frees the array only). */
 static enum sh_status regions_of(json_t *a, char ***out, size_t *n, struct sh_error *err) {
@@ -135,6 +142,8 @@ void api_users_create(struct api_request *req, struct api_response *resp) {
     in.password = b.password;
     in.customer_id = b.customer_id;
     in.dealer_id = b.dealer_id;
+    in.email = b.email;
+    in.phone = b.phone;
     in.active = b.active;
     rc = user_add(req->app, &req->actor, &in, &id, &err);
   }
@@ -188,7 +197,7 @@ void api_users_update(struct api_request *req, struct api_response *resp) {
     rc = sh_fail(&err, SH_ERR_INVALID, "field_readonly", "username", NULL);
   if (rc == SH_OK && !(present & ((uint64_t)1 << (USER_NFIELDS - 1))))
     rc = sh_fail(&err, SH_ERR_INVALID, "field_required", "version", NULL);
-  if (rc == SH_OK && (present & (1u << 4)))
+  if (rc == SH_OK && (present & (1u << (USER_FIELD_REGIONS + 1))))
     rc = regions_of(b.regions, &in.regions, &in.nregions, &err);
   if (rc == SH_OK) {
     in.display_name = b.display_name;
@@ -196,9 +205,11 @@ void api_users_update(struct api_request *req, struct api_response *resp) {
     in.password = b.password;
     in.customer_id = b.customer_id;
     in.dealer_id = b.dealer_id;
+    in.email = b.email;
+    in.phone = b.phone;
     in.active = b.active;
-    /* Body fields 1..7 are enum user_field 0..6. */
-    unsigned fields = (unsigned)((present >> 1) & 0x7f);
+    /* Body fields 1..9 are enum user_field 0..8. */
+    unsigned fields = (unsigned)((present >> 1) & ((1u << (USER_FIELD_PHONE + 1)) - 1));
     rc = user_update(req->app, &req->actor, id, b.version, &in, fields, &err);
   }
   if (rc == SH_OK)

@@ -75,9 +75,10 @@ struct api_route {
   const char *pattern; /* "/api/v1/customers/{id}" */
   api_handler handler;
   const char *action; /* "public", or an action name such as "customer:read" */
-  /* A route that takes an upload (a spreadsheet) sets what it accepts; all others take
+  /* A route that takes an upload sets what it accepts: a spreadsheet (the raw file), or a
+   * file in a multipart/form-data form (photos and documents); all others take
    * application/json bodies of at most SH_MAX_BODY_BYTES. */
-  enum api_body { API_BODY_JSON = 0, API_BODY_SPREADSHEET } body;
+  enum api_body { API_BODY_JSON = 0, API_BODY_SPREADSHEET, API_BODY_FILE } body;
 };
 
 /* The largest body the route accepts, in bytes. */

@@ -96,7 +96,11 @@ static enum sh_status authenticate(struct api_request *req, struct sh_error *err
 }
 
 size_t api_route_max_body(const struct api_route *route) {
-  return route && route->body == API_BODY_SPREADSHEET ? SH_MAX_UPLOAD_BYTES : SH_MAX_BODY_BYTES;
+  if (route && route->body == API_BODY_SPREADSHEET)
+    return SH_MAX_UPLOAD_BYTES;
+  if (route && route->body == API_BODY_FILE)
+    return SH_MAX_ATTACHMENT_UPLOAD_BYTES;
+  return SH_MAX_BODY_BYTES;
 }
 
 /* Compares the media type of a Content-Type value (before any ";" parameters). */
@@ -114,6 +118,8 @@ bool api_route_accepts(const struct api_route *route, const char *content_type) 
            media_type_is(content_type,
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") ||
            media_type_is(content_type, "application/octet-stream");
+  if (route && route->body == API_BODY_FILE)
+    return media_type_is(content_type, "multipart/form-data");
   return media_type_is(content_type, "application/json");
 }
 

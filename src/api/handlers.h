@@ -71,6 +71,51 @@ void api_equipment_get(struct api_request *req, struct api_response *resp);
 void api_equipment_update(struct api_request *req, struct api_response *resp);
 void api_equipment_delete(struct api_request *req, struct api_response *resp);
 void api_equipment_warranty(struct api_request *req, struct api_response *resp);
+/* service tickets (issue 4) */
+void api_ticket_create(struct api_request *req, struct api_response *resp);
+void api_ticket_list(struct api_request *req, struct api_response *resp);
+void api_ticket_get(struct api_request *req, struct api_response *resp);
+void api_ticket_timeline(struct api_request *req, struct api_response *resp);
+void api_ticket_report(struct api_request *req, struct api_response *resp);
+void api_ticket_assign(struct api_request *req, struct api_response *resp);
+void api_ticket_handover(struct api_request *req, struct api_response *resp);
+void api_ticket_arrive(struct api_request *req, struct api_response *resp);
+void api_ticket_record(struct api_request *req, struct api_response *resp);
+void api_ticket_clear(struct api_request *req, struct api_response *resp);
+void api_ticket_close(struct api_request *req, struct api_response *resp);
+void api_ticket_cancel(struct api_request *req, struct api_response *resp);
+void api_ticket_unit(struct api_request *req, struct api_response *resp);
+void api_ticket_appointment(struct api_request *req, struct api_response *resp);
+void api_ticket_delay(struct api_request *req, struct api_response *resp);
+void api_ticket_part(struct api_request *req, struct api_response *resp);
+void api_ticket_loan(struct api_request *req, struct api_response *resp);
+void api_ticket_loan_return(struct api_request *req, struct api_response *resp);
+void api_ticket_promise(struct api_request *req, struct api_response *resp);
+void api_ticket_promise_kept(struct api_request *req, struct api_response *resp);
+void api_ticket_receipt(struct api_request *req, struct api_response *resp);
+void api_ticket_sign(struct api_request *req, struct api_response *resp);
+void api_ticket_escalate(struct api_request *req, struct api_response *resp);
+void api_ticket_attachment_upload(struct api_request *req, struct api_response *resp);
+void api_attachment_get(struct api_request *req, struct api_response *resp);
+void api_dispatch_technicians(struct api_request *req, struct api_response *resp);
+void api_equipment_history(struct api_request *req, struct api_response *resp);
+void api_receipt_list(struct api_request *req, struct api_response *resp);
+
+/* notifications, test mail and the iCalendar feed (issue 4) */
+void api_notifications_list(struct api_request *req, struct api_response *resp);
+void api_notifications_read(struct api_request *req, struct api_response *resp);
+void api_admin_test_mail(struct api_request *req, struct api_response *resp);
+void api_calendar_token_create(struct api_request *req, struct api_response *resp);
+void api_calendar_token_delete(struct api_request *req, struct api_response *resp);
+void api_ical_feed(struct api_request *req, struct api_response *resp);
+
+/* the work calendar (issue 4) */
+void api_calendar_get(struct api_request *req, struct api_response *resp);
+void api_calendar_days_get(struct api_request *req, struct api_response *resp);
+void api_calendar_days_put(struct api_request *req, struct api_response *resp);
+void api_calendar_days_delete(struct api_request *req, struct api_response *resp);
+void api_calendar_years_put(struct api_request *req, struct api_response *resp);
+void api_calendar_years_delete(struct api_request *req, struct api_response *resp);
 
 /* Audit rows as a list body. list holds up to page_size + 1 rows (newest first): the extra
  * one only tells that more follow, and then next_cursor points past the last shown. */

@@ -31,3 +31,40 @@ char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
   *out_len = len;
   return (char *)out;
 }
+
+char *base64_decode(const char *text, size_t max_len, size_t *out_len) {
+  size_t n = strlen(text);
+  if (n > max_len)
+    return NULL;
+  unsigned char *out = sh_calloc(n + 1, 1);
+  size_t len = 0;
+  if (!out)
+    return NULL;
+  if (sodium_base642bin(out, n + 1, text, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+      0) {
+    free(out);
+    return NULL;
+  }
+  *out_len = len;
+  return (char *)out;
+}
+
+char *hex_decode(const char *text, size_t *out_len) {
+  size_t n = strlen(text);
+  unsigned char *out = sh_calloc(n / 2 + 1, 1);
+  size_t len = 0;
+  if (!out)
+    return NULL;
+  if (sodium_hex2bin(out, n / 2 + 1, text, n, NULL, &len, NULL) != 0 || len * 2 != n) {
+    free(out);
+    return NULL;
+  }
+  *out_len = len;
+  return (char *)out;
+}
+
+void sha256_hex(const void *data, size_t n, char out[65]) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, data, n);
+  sodium_bin2hex(out, 65, digest, sizeof digest);
+}

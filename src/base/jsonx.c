@@ -72,6 +72,16 @@ static enum sh_status decode_one(const struct jfield *f, json_t *v, void *target
     return SH_OK; /* target already zero */
   }
   switch (f->type) {
+  case JF_TIME: {
+    int64_t t = 0;
+    if (!json_is_string(v))
+      return sh_fail(err, SH_ERR_MALFORMED, "wrong_type", name, "string");
+    if (!time_parse_iso(json_string_value(v), &t) ||
+        strlen(json_string_value(v)) != json_string_length(v))
+      return sh_fail(err, SH_ERR_INVALID, "invalid_time", name, NULL);
+    *(int64_t *)(void *)(base + f->offset) = t;
+    return SH_OK;
+  }
   case JF_STRING:
   case JF_DATE: {
     if (!json_is_string(v))

@@ -22,6 +22,7 @@ enum jfield_type {
   JF_BOOL,   /* bool */
   JF_DATE,   /* char * holding "YYYY-MM-DD" */
   JF_JSON,   /* json_t * (a new reference), checked only to be an array or object */
+  JF_TIME,   /* int64_t UTC seconds from an ISO 8601 time with offset (422 invalid_time) */
 };
 
 #define JF_REQUIRED 1u /* must be present and not null (strings: not empty) */

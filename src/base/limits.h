@@ -14,6 +14,10 @@
 /* An uploaded spreadsheet (imports of customers, projects, units): 100 000 rows of a
  * dozen columns are 10-20 MB as CSV, less as .xlsx. */
 #define SH_MAX_UPLOAD_BYTES (64 * 1024 * 1024)
+/* A photo or document upload (multipart/form-data): the HTTP ceiling. The setting
+ * attachments.max_bytes (default 10 MB) is the limit users meet; it may not exceed this
+ * less the form's own overhead. */
+#define SH_MAX_ATTACHMENT_UPLOAD_BYTES (32 * 1024 * 1024)
 /* A downloaded export (.xlsx or CSV), and the most rows one export may hold: past that the
  * user is asked to narrow the filter (a screen never needs more; an integration pages). */
 #define SH_MAX_DOWNLOAD_BYTES (16 * 1024 * 1024)
@@ -41,7 +45,7 @@
 /* Region grants of one user. */
 #define SH_MAX_REGION_GRANTS 64
 /* A single SQL statement's bound parameters. */
-#define SH_MAX_SQL_PARAMS 32
+#define SH_MAX_SQL_PARAMS 48
 /* Concurrent connections, and per client address. */
 #define SH_MAX_CONNECTIONS 1024
 #define SH_MAX_CONNECTIONS_PER_IP 256

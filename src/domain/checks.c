@@ -32,6 +32,25 @@ enum sh_status check_phone(char **phone, const char *field, struct sh_error *err
   return *phone ? SH_OK : sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
 }
 
+static bool email_valid(const char *s) {
+  const char *at = strchr(s, '@');
+  if (strlen(s) > 254 || !at || at == s || strchr(at + 1, '@'))
+    return false;
+  /* Printable ASCII only, no <>: what the mail sender can put in an envelope (a
+   * non-ASCII address would be saved and then fail every mail for good). */
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '<' || *p == '>')
+      return false;
+  const char *dot = strrchr(at + 1, '.');
+  return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+enum sh_status check_email(const char *email, const char *field, struct sh_error *err) {
+  if (!email || !*email || email_valid(email))
+    return SH_OK;
+  return sh_fail(err, SH_ERR_INVALID, "invalid_email", field, NULL);
+}
+
 enum sh_status check_region_known(struct store_tx *tx, const char *code, const char *field,
                                   struct sh_error *err) {
   if (!code || !region_code_valid(code) || strcmp(code, "000000") == 0)

@@ -13,6 +13,11 @@
  * only digits, spaces and + - ( ). NULL or "" is fine. 422 invalid_phone naming field. */
 enum sh_status check_phone(char **phone, const char *field, struct sh_error *err);
 
+/* An e-mail address of the form local@domain.tld: one '@' with something before it, a dot
+ * inside the domain, at most 254 bytes (RFC 5321 4.5.3.1.3), no space or control character.
+ * Deliverability is not ours to judge. NULL or "" is fine. 422 invalid_email naming field. */
+enum sh_status check_email(const char *email, const char *field, struct sh_error *err);
+
 /* The region code exists (422 invalid_region / unknown_region naming field and the code). */
 enum sh_status check_region_known(struct store_tx *tx, const char *code, const char *field,
                                   struct sh_error *err);

@@ -259,6 +259,9 @@ enum sh_status demo_generate(struct app *app, uint64_t seed, const char *dir, si
     if (rc == SH_OK)
       out->naccounts++;
   }
+  /* The installed base and the tickets, from the same stream (demo_service.h). */
+  if (rc == SH_OK)
+    rc = demo_service_generate(app, &state, dir, out, err);
   user_record_free(admin_record);
   for (size_t i = 0; i < 7; i++)
     list_free(lists[i]);

@@ -9,6 +9,7 @@
 #include "../base/mem.h"
 #include "../base/timefmt.h"
 #include "../base/utf8.h"
+#include "../rules/roles.h"
 #include "../store/settings.h"
 #include "audit.h"
 
@@ -47,12 +48,13 @@ static bool valid_ranges(const char *s) {
     int start = parse_hhmm(s);
     if (start < 0 || s[5] != '-')
       return false;
-    int end = parse_hhmm(s + 6);
+    /* A range may run to the end of the day: "24:00" as its end (and only there). */
+    int end = strncmp(s + 6, "24:00", 5) == 0 ? 24 * 60 : parse_hhmm(s + 6);
     if (end < 0 || end <= start || start < last_end)
       return false;
     last_end = end;
     s += 11;
-    if (*s == ',')
+    if (*s == ',' && s[1]) /* a comma must lead to another range */
       s++;
     else if (*s)
       return false;
@@ -89,6 +91,31 @@ static bool valid_choice(const char *choices, const char *s) {
   return false;
 }
 
+/* "dispatcher,engineering_manager,gm": 1..8 role names of staff who can act on a missed
+ * deadline, no repeats (sla.escalation_chain; a dealer or a customer cannot be told to). */
+static bool valid_role_list(const char *s) {
+  unsigned seen = 0;
+  int n = 0;
+  while (*s) {
+    const char *end = strchr(s, ',');
+    size_t len = end ? (size_t)(end - s) : strlen(s);
+    char name[40];
+    enum role role;
+    if (len == 0 || len >= sizeof name || ++n > 8)
+      return false;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    if (!role_parse(name, &role) || role == ROLE_DEALER || role == ROLE_CUSTOMER ||
+        (seen & (1u << role)))
+      return false;
+    seen |= 1u << role;
+    s += len;
+    if (*s == ',' && !*++s)
+      return false;
+  }
+  return n > 0;
+}
+
 enum sh_status setting_validate(const struct setting_def *def, const char *text,
                                 struct sh_error *err) {
   bool ok = false;
@@ -115,6 +142,8 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
   case SETTING_TEXT: {
     size_t chars = utf8_length(text);
     ok = chars >= (size_t)def->min && chars <= (size_t)def->max && utf8_valid(text, strlen(text));
+    if (ok && strcmp(def->key, "sla.escalation_chain") == 0)
+      ok = valid_role_list(text);
     break;
   }
   }
@@ -161,7 +190,7 @@ enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
 enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
                              struct sh_error *err) {
   const struct setting_def *def = setting_find(key);
-  if (!def || def->type != SETTING_TEXT)
+  if (!def || def->type == SETTING_INT)
     return sh_fail(err, SH_ERR_INTERNAL, "internal", key, "no such text setting");
   struct setting_row row;
   enum sh_status rc = store_setting_get(tx, key, &row, err);

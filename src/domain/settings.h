@@ -54,7 +54,8 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
 enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
                             struct sh_error *err);
 
-/* Inside a unit: the effective value of a text setting, copied into *out (caller frees);
+/* Inside a unit: the effective value of any setting that is not an integer, as its text
+ * ("true", "09:00-12:00", a choice, a text), copied into *out (caller frees);
  * *out is NULL while the setting has no value (optional texts are not an error). */
 enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
                              struct sh_error *err);

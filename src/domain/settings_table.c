@@ -33,6 +33,21 @@ const struct setting_def setting_defs[] = {
         "到期前提前预警的时间"),
     {"sla.clock", SETTING_CHOICE, "", "calendar", "ours", "C2", 0, 0, "calendar,working",
      "时限按自然小时(calendar)或工作时间(working)计算"},
+    {"sla.working_hours", SETTING_TIME_RANGES, "", "00:00-24:00", "ours", "C2", 0, 0, NULL,
+     "按工作时间计时: 工作日内计时的时段"},
+    {"sla.pause_for_customer_delay", SETTING_BOOL, "", "false", "ours", "C2", 0, 0, NULL,
+     "客户原因延误时暂停计时(否则只记录并从技术人员考核中剔除)"},
+    {"sla.escalation_chain", SETTING_TEXT, "", "dispatcher,engineering_manager,gm", "ours", "C2", 1,
+     200, NULL, "超时逐级上报(角色, 按顺序)"},
+    INT("sla.escalation_step_minutes", "minutes", "240", "ours", "C2", 10, 10080,
+        "超时后每隔多久上报上一级"),
+    /* C4 (work plan 3 §六.3: 在耗材超出预支时, 说明使用的地方并注明原因): the rulebook names the
+     * advance (预支) but no amount; ours is per visit. Above it a reason is required. */
+    INT("ticket.consumables_allowance_fen", "fen", "10000", "ours", "C4", 0, 100000000,
+        "每次上门耗材预支额度(超出须注明原因)"),
+    /* Photos and documents on tickets (DESIGN.md: the size limit is a setting). */
+    INT("attachments.max_bytes", "bytes", "10485760", "ours", "C4", 1024, 30000000,
+        "单个附件(照片、文件)大小上限"),
     /* D: return visits and surveys (售后回访, 工作计划1-3) */
     INT("visit.interval_months", "months", "2", "rulebook", "D1", 1, 24,
         "保修期内回访间隔(至少每几个月一次)"),

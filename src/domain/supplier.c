@@ -59,22 +59,12 @@ json_t *supplier_audit_fields_json(const struct supplier_audit *a) {
   return o;
 }
 
-/* An address of the form local@domain.tld: one '@', something before it, a dot inside the
- * domain, and no spaces. Deliverability is not ours to judge. */
-static bool email_valid(const char *s) {
-  const char *at = strchr(s, '@');
-  if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t"))
-    return false;
-  const char *dot = strrchr(at + 1, '.');
-  return dot && dot > at + 1 && dot[1] != '\0';
-}
-
 /* Checks that need no database, and folds the phone number. */
 static enum sh_status check_fields(struct supplier *s, struct sh_error *err) {
   enum sh_status rc = check_phone(&s->phone, "phone", err);
   /* IMP: SPEC A4 — the supplier's contact data is accurate. */
-  if (rc == SH_OK && given(s->email) && !email_valid(s->email))
-    rc = sh_fail(err, SH_ERR_INVALID, "invalid_email", "email", NULL);
+  if (rc == SH_OK)
+    rc = check_email(s->email, "email", err);
   return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "../store/customers.h"
 #include "../store/reference.h"
 #include "audit.h"
+#include "checks.h"
 
 static bool username_valid(const char *s) {
   size_t n = s ? strlen(s) : 0;
@@ -43,6 +44,29 @@ static enum sh_status check_regions(char **regions, size_t n, struct sh_error *e
     if (!region_code_valid(regions[i]))
       return sh_fail(err, SH_ERR_INVALID, "invalid_region", "regions", regions[i]);
   return SH_OK;
+}
+
+/* Checks the e-mail address (a command-line one may be any bytes) and folds the phone number
+ * into *folded: a copy the caller frees, NULL if phone is. *folded is untouched on failure. */
+static enum sh_status check_contact(const char *email, const char *phone, char **folded,
+                                    struct sh_error *err) {
+  char *copy = NULL;
+  enum sh_status rc = SH_OK;
+  if (email && !utf8_valid(email, strlen(email)))
+    rc = sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", "email", NULL);
+  if (rc == SH_OK)
+    rc = check_email(email, "email", err);
+  if (rc == SH_OK && phone && !(copy = sh_strdup(phone)))
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  if (rc == SH_OK)
+    rc = check_phone(&copy, "phone", err);
+  if (rc == SH_OK && copy && strlen(copy) > 40)
+    rc = sh_fail(err, SH_ERR_INVALID, "field_length", "phone", "0-40");
+  if (rc == SH_OK)
+    *folded = copy;
+  else
+    free(copy);
+  return rc;
 }
 
 /* The checks that need the database: regions exist, the customer exists. */
@@ -126,6 +150,10 @@ static enum sh_status add_unit(struct store_tx *tx, void *arg, struct sh_error *
     audit_change(c, "active", NULL, json_boolean(a->record.active));
     if (a->record.customer_id)
       audit_change(c, "customer_id", NULL, json_integer(a->record.customer_id));
+    if (a->record.email && *a->record.email)
+      audit_change(c, "email", NULL, json_string(a->record.email));
+    if (a->record.phone && *a->record.phone)
+      audit_change(c, "phone", NULL, json_string(a->record.phone));
     rc = audit_log(tx, a->actor, "user", a->id, "create", c, now, err);
     json_decref(c);
   }
@@ -142,33 +170,40 @@ enum sh_status user_add(struct app *app, const struct actor *actor, const struct
     return sh_fail(err, SH_ERR_INVALID, "field_length", "display_name", "1-50");
   if (!role_parse(in->role, &role))
     return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", in->role);
-  enum sh_status rc = check_regions(in->regions, in->nregions, err);
-  if (rc != SH_OK)
-    return rc;
-  if (in->password) {
-    rc = check_password(in->password, err);
-    if (rc != SH_OK)
-      return rc;
-    if (secret_password_hash(in->password, hash) != SH_OK)
-      return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  }
+  char *phone = NULL;
   struct add_arg a = {.actor = actor};
+  enum sh_status rc = check_regions(in->regions, in->nregions, err);
+  if (rc == SH_OK)
+    rc = check_contact(in->email, in->phone, &phone, err);
+  if (rc == SH_OK && in->password) {
+    rc = check_password(in->password, err);
+    if (rc == SH_OK && secret_password_hash(in->password, hash) != SH_OK)
+      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  }
+  if (rc != SH_OK)
+    goto out;
   a.record.username = in->username;
   a.record.display_name = in->display_name;
   a.record.role = in->role;
   a.record.password_hash = in->password ? hash : NULL;
   a.record.regions = in->regions;
   a.record.nregions = in->nregions;
-  a.record.prefixes = grant_prefixes(in->regions, in->nregions);
-  if (!a.record.prefixes)
-    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  a.record.email = in->email;
+  a.record.phone = phone;
   a.record.customer_id = role == ROLE_CUSTOMER ? in->customer_id : 0;
   a.record.dealer_id = role == ROLE_DEALER ? in->dealer_id : 0;
   a.record.active = in->active;
+  a.record.prefixes = grant_prefixes(in->regions, in->nregions);
+  if (!a.record.prefixes) {
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+    goto out;
+  }
   rc = store_write(app->store, add_unit, &a, err);
-  prefixes_free(a.record.prefixes, in->nregions);
   if (rc == SH_OK)
     *id = a.id;
+out:
+  prefixes_free(a.record.prefixes, in->nregions);
+  free(phone);
   return rc;
 }
 
@@ -178,6 +213,7 @@ struct update_arg {
   const struct user_input *in;
   unsigned present;
   const char *hash;
+  const char *phone; /* folded */
 };
 
 #define HAS(field) (a->present & (1u << (field)))
@@ -221,6 +257,16 @@ static enum sh_status update_unit(struct store_tx *tx, void *arg, struct sh_erro
     audit_change(c, "active", json_boolean(u->active), json_boolean(a->in->active));
     next.active = a->in->active;
   }
+  if (HAS(USER_FIELD_EMAIL)) {
+    const char *email = a->in->email ? a->in->email : "";
+    audit_change(c, "email", json_string(u->email), json_string(email));
+    next.email = (char *)email;
+  }
+  if (HAS(USER_FIELD_PHONE)) {
+    const char *phone = a->phone ? a->phone : "";
+    audit_change(c, "phone", json_string(u->phone), json_string(phone));
+    next.phone = (char *)phone;
+  }
   if (HAS(USER_FIELD_PASSWORD)) {
     /* The hash itself never enters the audit trail. */
     json_object_set_new(c, "password", json_string("changed"));
@@ -247,6 +293,7 @@ enum sh_status user_update(struct app *app, const struct actor *actor, int64_t i
                            const struct user_input *in, unsigned present, struct sh_error *err) {
   enum role role;
   char hash[SECRET_PWHASH_LEN];
+  char *phone = NULL;
   enum sh_status rc = SH_OK;
   if ((present & (1u << USER_FIELD_DISPLAY_NAME)) &&
       (!in->display_name || utf8_length(in->display_name) < 1 ||
@@ -263,11 +310,21 @@ enum sh_status user_update(struct app *app, const struct actor *actor, int64_t i
     if (rc == SH_OK && secret_password_hash(in->password, hash) != SH_OK)
       rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   }
+  if (rc == SH_OK)
+    rc = check_contact(present & (1u << USER_FIELD_EMAIL) ? in->email : NULL,
+                       present & (1u << USER_FIELD_PHONE) ? in->phone : NULL, &phone, err);
   if (rc != SH_OK)
     return rc;
-  struct update_arg a = {
-      .actor = actor, .id = id, .version = version, .in = in, .present = present, .hash = hash};
-  return store_write(app->store, update_unit, &a, err);
+  struct update_arg a = {.actor = actor,
+                         .id = id,
+                         .version = version,
+                         .in = in,
+                         .present = present,
+                         .hash = hash,
+                         .phone = phone};
+  rc = store_write(app->store, update_unit, &a, err);
+  free(phone);
+  return rc;
 }
 
 struct get_arg {

@@ -18,10 +18,15 @@ struct user_input {
   size_t nregions;
   int64_t customer_id; /* required for the customer role */
   int64_t dealer_id;   /* for the dealer role (dealers arrive with the installed base) */
+  char *email;         /* where notifications are mailed: local@domain.tld, <= 254 bytes; NULL
+                        * or "" for none */
+  char *phone;         /* digits, spaces and + - ( ), full-width folded, <= 40; NULL or "" for
+                        * none */
   bool active;
 };
 
-/* Adds a user. actor NULL: the command line. Validation names the field. */
+/* Adds a user. actor NULL: the command line. Validation names the field (422 invalid_email,
+ * invalid_phone, field_length ...). The strings of in are borrowed. */
 enum sh_status user_add(struct app *app, const struct actor *actor, const struct user_input *in,
                         int64_t *id, struct sh_error *err);
 
@@ -35,6 +40,8 @@ enum user_field {
   USER_FIELD_CUSTOMER_ID,
   USER_FIELD_DEALER_ID,
   USER_FIELD_ACTIVE,
+  USER_FIELD_EMAIL, /* NULL or "" clears it */
+  USER_FIELD_PHONE, /* NULL or "" clears it */
 };
 enum sh_status user_update(struct app *app, const struct actor *actor, int64_t id, int64_t version,
                            const struct user_input *in, unsigned present, struct sh_error *err);

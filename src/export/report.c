@@ -1,42 +1,31 @@
-/* report.c — the service report (服务报告) of a ticket as an A4 PDF, with cairo and Pango
+/* report.c — the service report (服务报告) of a ticket as an A4 PDF, drawn with draw.h
  * (SPEC C6, with the on-site record of C4 and the parts billed by B3).
  *
- * Design: as in pdf.c, the report is laid out twice by the same code: a measuring pass
- * (draw = false) learns how many pages there are, the drawing pass prints "第 N 页 共 M
- * 页" on each. A table row and the signature block are never split; a long text is split
- * between two of its lines, drawn line by line, its label repeated with （续）. A parts
- * row that does not fit starts a new page under the table header again, and the last row
- * stays with the totals. The signature PNG's header is checked before it is decoded (a
- * small file cannot claim a huge image), and the decoded picture is resampled onto white
- * at no more than 300 dpi of its box, so the PDF's size does not follow the photo's.
- * Sums are integer fen, checked against the ceilings before anything is drawn. The
- * helpers that have the shape of pdf.c's (layouts, cells, the sink, the Pango context)
- * are private copies: pdf.c keeps its own static. Sizes are points from the top left. */
+ * Design: as the warranty card of pdf.c, the report is laid out twice by the same code
+ * (draw.h: measure, then draw), so that every page can say "第 N 页 共 M 页". A table row
+ * and the signature block are never split; a long text is split between two of its lines,
+ * drawn line by line, its label repeated with （续）. A parts row that does not fit starts
+ * a new page under the table header again, and the last row stays with the totals. Sums
+ * are integer fen, checked against the ceilings before anything is drawn. The signature
+ * PNG's header is checked before it is decoded (a small file cannot claim a huge image),
+ * and the decoded picture is resampled onto white at no more than 300 dpi of its box, so
+ * the PDF's size does not follow the photo's. */
 #include "report.h"
 
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
-#include "../base/buf.h"
 #include "../base/timefmt.h"
-#include "../base/utf8.h"
+#include "draw.h"
 
-#define FONT_FAMILY "WenQuanYi Micro Hei"
-
-/* A4 portrait, in points. */
-#define PAGE_W 595.276
-#define PAGE_H 841.890
-#define MARGIN_X 50.0
+/* The page: A4 (draw.h) with these top and bottom. */
 #define MARGIN_TOP 36.0
-#define BOTTOM (PAGE_H - 52.0) /* lowest y of content; the footer lives below */
-#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define BOTTOM (DRAW_PAGE_H - 52.0) /* lowest y of content; the footer lives below */
 
 /* Type sizes, in points. */
 #define SIZE_TITLE 22.0
@@ -47,13 +36,10 @@
 #define SIZE_SMALL 8.0
 #define SIZE_TOTAL 11.5
 
-#define PAD 3.5        /* inside a table cell */
-#define GAP 8.0        /* after a section */
-#define LABEL_W 74.0   /* the label cell of a field row: six characters */
-#define LINE_W 0.6     /* table rules */
-#define GRAY_FILL 0.90 /* label cells and table headers */
-#define GRAY_TEXT 0.40 /* notes, the footer */
-#define SIGN_W (CONTENT_W / 2 - 10.0)
+#define PAD 3.5      /* inside a table cell */
+#define GAP 8.0      /* after a section */
+#define LABEL_W 74.0 /* the label cell of a field row: six characters */
+#define SIGN_W (DRAW_CONTENT_W / 2 - 10.0)
 #define SIGN_BOX_H 76.0 /* the box 客户签字 */
 #define SIGN_DPI 300.0  /* the most the signature is kept at */
 
@@ -65,16 +51,9 @@
 #define MAX_SHORT 50
 #define MAX_LABEL 20
 
-struct column {
-  const char *title;
-  double width; /* points; the widths of a table add up to CONTENT_W */
-  PangoAlignment align;
-  bool shaded; /* a label: gray, its text centred */
-};
-
 enum { PART_NO, PART_NAME, PART_CODE, PART_QTY, PART_PRICE, PART_BILLING, PART_TOTAL, PART_COLS };
-#define TOTAL_COL_W (CONTENT_W - 416.0)
-static const struct column part_columns[PART_COLS] = {
+#define TOTAL_COL_W (DRAW_CONTENT_W - 416.0)
+static const struct draw_column part_columns[PART_COLS] = {
     {"序号", 26.0, PANGO_ALIGN_CENTER},
     {"配件名称", 134.0, PANGO_ALIGN_LEFT},
     {"配件编号", 100.0, PANGO_ALIGN_LEFT},
@@ -85,17 +64,10 @@ static const struct column part_columns[PART_COLS] = {
 };
 
 enum { TIME_STAGE, TIME_AT, TIME_SLA, TIME_COLS };
-static const struct column time_columns[TIME_COLS] = {
+static const struct draw_column time_columns[TIME_COLS] = {
     {"服务环节", 100.0, PANGO_ALIGN_CENTER},
     {"时间", 180.0, PANGO_ALIGN_CENTER},
-    {"时限结果（24/48/72小时承诺）", CONTENT_W - 280.0, PANGO_ALIGN_LEFT},
-};
-
-/* Where the PDF bytes go: cairo's write callback appends here. */
-struct sink {
-  struct buf out;
-  bool too_large;
-  bool no_memory;
+    {"时限结果（24/48/72小时承诺）", DRAW_CONTENT_W - 280.0, PANGO_ALIGN_LEFT},
 };
 
 /* The sums of a report, in fen. */
@@ -105,18 +77,12 @@ struct totals {
   int64_t payable;       /* parts_charged and every charge */
 };
 
-/* The state of one pass over the report. */
-struct pager {
-  cairo_t *cr;
-  PangoContext *pango;
-  PangoFontDescription *font;
+/* One report being drawn: the caller's report, its sums and its signature, all worked out
+ * before the first pass. */
+struct job {
   const struct service_report *report;
   struct totals totals;
   cairo_surface_t *signature; /* resampled onto white, or NULL */
-  bool draw;                  /* false: only measure */
-  int page;                   /* 1-based */
-  int pages;                  /* total, known in the drawing pass */
-  double y;                   /* top of the free space on the page */
 };
 
 struct field {
@@ -145,27 +111,6 @@ static const char *yuan(int64_t fen, char out[REPORT_YUAN_LEN]) {
 
 /* ---- validation ---- */
 
-static enum sh_status check_text(const char *field, const char *s, size_t max_chars, bool required,
-                                 bool multiline, struct sh_error *err) {
-  char detail[32];
-  if (!s || !*s)
-    return required ? sh_fail(err, SH_ERR_INVALID, "field_required", field, NULL) : SH_OK;
-  snprintf(detail, sizeof detail, "%d-%zu", required ? 1 : 0, max_chars);
-  size_t n = strnlen(s, max_chars * 4 + 1); /* never scans far past the limit */
-  if (n > max_chars * 4)
-    return sh_fail(err, SH_ERR_INVALID, "field_length", field, detail);
-  if (!utf8_valid(s, n))
-    return sh_fail(err, SH_ERR_MALFORMED, "invalid_utf8", field, NULL);
-  if (utf8_length(s) > max_chars)
-    return sh_fail(err, SH_ERR_INVALID, "field_length", field, detail);
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    bool breaks = *c == '\n' || *c == '\r' || *c == '\t';
-    if ((*c < 0x20 && !(multiline && breaks)) || *c == 0x7f)
-      return sh_fail(err, SH_ERR_INVALID, "invalid_character", field, NULL);
-  }
-  return SH_OK;
-}
-
 static enum sh_status check_range(const char *field, int64_t value, int64_t min, int64_t max,
                                   struct sh_error *err) {
   char detail[64];
@@ -192,8 +137,9 @@ static enum sh_status check_money(const struct service_report *r, struct totals 
   for (size_t i = 0; i < r->part_count; i++) {
     const struct report_part *part = &r->parts[i];
 #define PART_FIELD(name) (snprintf(field, sizeof field, "parts[%zu]." name, i), field)
-    if ((rc = check_text(PART_FIELD("name"), part->name, MAX_NAME, true, false, err)) ||
-        (rc = check_text(PART_FIELD("part_no"), part->part_no, MAX_SERIAL, false, false, err)) ||
+    if ((rc = draw_check_text(PART_FIELD("name"), part->name, MAX_NAME, true, false, err)) ||
+        (rc = draw_check_text(PART_FIELD("part_no"), part->part_no, MAX_SERIAL, false, false,
+                              err)) ||
         (rc = check_range(PART_FIELD("quantity"), part->quantity, 1, REPORT_MAX_QUANTITY, err)) ||
         (rc = check_range(PART_FIELD("unit_price"), part->unit_price, 0, REPORT_MAX_AMOUNT_FEN,
                           err)))
@@ -209,7 +155,7 @@ static enum sh_status check_money(const struct service_report *r, struct totals 
   for (size_t i = 0; i < r->charge_count; i++) {
     const struct report_charge *c = &r->charges[i];
     snprintf(field, sizeof field, "charges[%zu].label", i);
-    if ((rc = check_text(field, c->label, MAX_LABEL, true, false, err)))
+    if ((rc = draw_check_text(field, c->label, MAX_LABEL, true, false, err)))
       return rc;
     snprintf(field, sizeof field, "charges[%zu].amount", i);
     if ((rc = check_range(field, c->amount, -REPORT_MAX_AMOUNT_FEN, REPORT_MAX_AMOUNT_FEN, err)))
@@ -263,14 +209,14 @@ static enum sh_status check_report(const struct service_report *r, struct totals
   for (size_t i = 0; i < sizeof text_rules / sizeof text_rules[0]; i++) {
     const struct text_rule *rule = &text_rules[i];
     const char *text = *(const char *const *)((const char *)r + rule->offset);
-    if ((rc = check_text(rule->field, text, rule->max, rule->required, rule->multiline, err)))
+    if ((rc = draw_check_text(rule->field, text, rule->max, rule->required, rule->multiline, err)))
       return rc;
   }
   if (!date_valid(r->printed_on))
     return sh_fail(err, SH_ERR_INVALID, "invalid_date", "printed_on", NULL);
   bool signed_png = r->signature_png && r->signature_png_len > 0;
-  if ((rc = check_text("signer", r->signer, MAX_SHORT, signed_png, false, err)) ||
-      (rc = check_text("signed_at", r->signed_at, MAX_NUMBER, signed_png, false, err)) ||
+  if ((rc = draw_check_text("signer", r->signer, MAX_SHORT, signed_png, false, err)) ||
+      (rc = draw_check_text("signed_at", r->signed_at, MAX_NUMBER, signed_png, false, err)) ||
       (rc = check_range("vehicle_cost", r->vehicle_cost, 0, REPORT_MAX_AMOUNT_FEN, err)) ||
       (rc = check_range("consumables_cost", r->consumables_cost, 0, REPORT_MAX_AMOUNT_FEN, err)))
     return rc;
@@ -378,61 +324,18 @@ static enum sh_status load_signature(const struct service_report *r, cairo_surfa
   return rc;
 }
 
+enum sh_status report_signature_check(const unsigned char *png, size_t len, struct sh_error *err) {
+  if (!png || len == 0)
+    return sh_fail(err, SH_ERR_MALFORMED, "invalid_image", "signature_png", "empty");
+  struct service_report r = {.signature_png = png, .signature_png_len = len};
+  cairo_surface_t *picture = NULL;
+  enum sh_status rc = load_signature(&r, &picture, err);
+  if (picture)
+    cairo_surface_destroy(picture);
+  return rc;
+}
+
 /* ---- text ---- */
-
-/* A layout of text at size points, wrapped to width points (0: no wrapping), or, if
- * one_line, cut with "…". No hyphen where a line breaks: a part number must not seem to
- * hold one. The caller unrefs it; Pango aborts on out of memory, so this never fails. */
-static PangoLayout *new_layout(struct pager *p, const char *text, double size, double width,
-                               PangoAlignment align, bool one_line) {
-  PangoLayout *layout = pango_layout_new(p->pango);
-  pango_font_description_set_size(p->font, (gint)(size * PANGO_SCALE));
-  pango_layout_set_font_description(layout, p->font);
-  if (width > 0) {
-    pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    if (one_line)
-      pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-  }
-  PangoAttrList *attrs = pango_attr_list_new();
-  pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
-  pango_layout_set_attributes(layout, attrs);
-  pango_attr_list_unref(attrs);
-  pango_layout_set_alignment(layout, align);
-  pango_layout_set_text(layout, text ? text : "", -1);
-  return layout;
-}
-
-static double layout_height(PangoLayout *layout) {
-  int w, h;
-  pango_layout_get_size(layout, &w, &h);
-  return (double)h / PANGO_SCALE;
-}
-
-static double text_height(struct pager *p, const char *text, double size, double width) {
-  PangoLayout *layout = new_layout(p, text, size, width, PANGO_ALIGN_LEFT, false);
-  double h = layout_height(layout);
-  g_object_unref(layout);
-  return h;
-}
-
-static void show_layout(struct pager *p, PangoLayout *layout, double x, double y, double gray) {
-  if (!p->draw)
-    return;
-  cairo_set_source_rgb(p->cr, gray, gray, gray);
-  cairo_move_to(p->cr, x, y);
-  pango_cairo_show_layout(p->cr, layout);
-}
-
-/* Draws text at (x, y), wrapped to width or, if one_line, cut; returns its height. */
-static double show_text(struct pager *p, const char *text, double size, double x, double y,
-                        double width, PangoAlignment align, double gray, bool one_line) {
-  PangoLayout *layout = new_layout(p, text, size, width, align, one_line);
-  double h = layout_height(layout);
-  show_layout(p, layout, x, y, gray);
-  g_object_unref(layout);
-  return h;
-}
 
 /* An optional text, or a dash where it is missing. */
 static const char *or_dash(const char *s) {
@@ -441,214 +344,116 @@ static const char *or_dash(const char *s) {
 
 /* ---- pages ---- */
 
-static void rule(struct pager *p, double x0, double x1, double y, double width) {
-  if (!p->draw)
-    return;
-  cairo_set_source_rgb(p->cr, 0, 0, 0);
-  cairo_set_line_width(p->cr, width);
-  cairo_move_to(p->cr, x0, y);
-  cairo_line_to(p->cr, x1, y);
-  cairo_stroke(p->cr);
-}
-
-static void cell(struct pager *p, double x, double y, double w, double h, bool shaded) {
-  if (!p->draw)
-    return;
-  cairo_rectangle(p->cr, x, y, w, h);
-  if (shaded) {
-    cairo_set_source_rgb(p->cr, GRAY_FILL, GRAY_FILL, GRAY_FILL);
-    cairo_fill_preserve(p->cr);
-  }
-  cairo_set_source_rgb(p->cr, 0, 0, 0);
-  cairo_set_line_width(p->cr, LINE_W);
-  cairo_stroke(p->cr);
-}
-
-/* The foot of every page: the ticket number, the page number and the hotline. */
-static void draw_footer(struct pager *p) {
-  const struct service_report *r = p->report;
-  char page[64], ticket[256], hotline[256] = "服务报告";
-  snprintf(page, sizeof page, "第 %d 页 共 %d 页", p->page, p->pages);
-  snprintf(ticket, sizeof ticket, "工单号：%s", r->ticket_no);
-  if (r->hotline && *r->hotline)
-    snprintf(hotline, sizeof hotline, "服务热线：%s", r->hotline);
-  double y = PAGE_H - 44.0, side = CONTENT_W / 3 - 12.0;
-  rule(p, MARGIN_X, PAGE_W - MARGIN_X, y - 6.0, 0.4);
-  show_text(p, ticket, SIZE_SMALL, MARGIN_X, y, side, PANGO_ALIGN_LEFT, GRAY_TEXT, true);
-  show_text(p, page, 9.0, MARGIN_X, y, CONTENT_W, PANGO_ALIGN_CENTER, 0, false);
-  show_text(p, hotline, SIZE_SMALL, PAGE_W - MARGIN_X - side, y, side, PANGO_ALIGN_RIGHT, GRAY_TEXT,
-            true);
-}
-
-/* The head of a page after the first: whose report this page belongs to. */
-static void draw_continued(struct pager *p) {
-  char who[1024];
-  snprintf(who, sizeof who, "工单号：%s　客户：%s", p->report->ticket_no, p->report->customer_name);
-  double h1 = show_text(p, "服务报告（续）", SIZE_SECTION, MARGIN_X, p->y, CONTENT_W / 3,
-                        PANGO_ALIGN_LEFT, 0, false);
-  double h2 = show_text(p, who, SIZE_TABLE, MARGIN_X + CONTENT_W / 3, p->y + 3.0, CONTENT_W * 2 / 3,
-                        PANGO_ALIGN_RIGHT, 0, true);
-  p->y += (h1 > h2 + 3.0 ? h1 : h2 + 3.0) + 4.0;
-  rule(p, MARGIN_X, PAGE_W - MARGIN_X, p->y, 0.8);
-  p->y += 12.0;
-}
-
-static void new_page(struct pager *p) {
-  draw_footer(p);
-  if (p->draw)
-    cairo_show_page(p->cr);
-  p->page++;
-  p->y = MARGIN_TOP;
-  draw_continued(p);
-}
-
-/* Starts a new page unless height points still fit on this one. */
-static void need(struct pager *p, double height) {
-  if (p->y + height > BOTTOM)
-    new_page(p);
-}
-
 /* The height a block takes, by running it without drawing. The block must not break pages. */
-static double measure(struct pager *p, void (*block)(struct pager *)) {
-  bool draw = p->draw;
-  double y = p->y;
-  p->draw = false;
-  block(p);
-  double h = p->y - y;
-  p->draw = draw;
-  p->y = y;
+static double measure(struct draw_page *page, const struct job *job,
+                      void (*block)(struct draw_page *, const struct job *)) {
+  bool draw = page->draw;
+  double y = page->y;
+  page->draw = false;
+  block(page, job);
+  double h = page->y - y;
+  page->draw = draw;
+  page->y = y;
   return h;
 }
 
 /* ---- blocks ---- */
 
 /* The company, the title, which copy this is, the ticket number and the printed date. */
-static void draw_title(struct pager *p) {
-  const struct service_report *r = p->report;
+static void draw_title(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
   char ticket[256], right[256];
-  p->y += show_text(p, r->company, SIZE_COMPANY, MARGIN_X, p->y, CONTENT_W, PANGO_ALIGN_CENTER, 0,
-                    false);
-  p->y += 2.0;
-  PangoLayout *title = new_layout(p, "服务报告", SIZE_TITLE, CONTENT_W, PANGO_ALIGN_CENTER, false);
-  PangoAttrList *attrs = pango_attr_list_copy(pango_layout_get_attributes(title));
-  pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(8 * PANGO_SCALE));
-  pango_layout_set_attributes(title, attrs);
-  pango_attr_list_unref(attrs);
-  show_layout(p, title, MARGIN_X + 4.0, p->y, 0); /* +4: half the spacing after the last */
-  double title_h = layout_height(title);
-  g_object_unref(title);
+  page->y += draw_text(page, r->company, SIZE_COMPANY, DRAW_MARGIN_X, page->y, DRAW_CONTENT_W,
+                       PANGO_ALIGN_CENTER, 0);
+  page->y += 2.0;
+  double title_h = draw_spaced_text(page, "服务报告", SIZE_TITLE, 8.0);
   /* Which copy, boxed at the right of the title, so a photocopy still says it. */
-  const double tag_w = 52.0, tag_h = 20.0, tag_x = PAGE_W - MARGIN_X - tag_w;
-  double tag_y = p->y + (title_h - tag_h) / 2;
-  cell(p, tag_x, tag_y, tag_w, tag_h, false);
-  show_text(p, r->internal_copy ? "内部联" : "客户联", SIZE_BODY, tag_x, tag_y + 3.5, tag_w,
-            PANGO_ALIGN_CENTER, 0, false);
-  p->y += title_h + 6.0;
+  const double tag_w = 52.0, tag_h = 20.0, tag_x = DRAW_PAGE_W - DRAW_MARGIN_X - tag_w;
+  double tag_y = page->y + (title_h - tag_h) / 2;
+  draw_cell(page, tag_x, tag_y, tag_w, tag_h, false);
+  draw_text(page, r->internal_copy ? "内部联" : "客户联", SIZE_BODY, tag_x, tag_y + 3.5, tag_w,
+            PANGO_ALIGN_CENTER, 0);
+  page->y += title_h + 6.0;
   snprintf(ticket, sizeof ticket, "工单号：%s", r->ticket_no);
   if (r->hotline && *r->hotline)
     snprintf(right, sizeof right, "服务热线：%s\n打印日期：%s", r->hotline, r->printed_on);
   else
     snprintf(right, sizeof right, "打印日期：%s", r->printed_on);
-  double h1 = show_text(p, ticket, 11.0, MARGIN_X, p->y, CONTENT_W / 2, PANGO_ALIGN_LEFT, 0, false);
-  double h2 = show_text(p, right, SIZE_TABLE, MARGIN_X + CONTENT_W / 2, p->y, CONTENT_W / 2,
-                        PANGO_ALIGN_RIGHT, 0, false);
-  p->y += (h1 > h2 ? h1 : h2) + 2.0;
-  rule(p, MARGIN_X, PAGE_W - MARGIN_X, p->y + 3.0, 1.6);
-  rule(p, MARGIN_X, PAGE_W - MARGIN_X, p->y + 6.0, 0.5);
-  p->y += 16.0;
+  double h1 = draw_text(page, ticket, 11.0, DRAW_MARGIN_X, page->y, DRAW_CONTENT_W / 2,
+                        PANGO_ALIGN_LEFT, 0);
+  double h2 = draw_text(page, right, SIZE_TABLE, DRAW_MARGIN_X + DRAW_CONTENT_W / 2, page->y,
+                        DRAW_CONTENT_W / 2, PANGO_ALIGN_RIGHT, 0);
+  page->y += (h1 > h2 ? h1 : h2) + 2.0;
+  draw_rule(page, DRAW_MARGIN_X, DRAW_PAGE_W - DRAW_MARGIN_X, page->y + 3.0, 1.6);
+  draw_rule(page, DRAW_MARGIN_X, DRAW_PAGE_W - DRAW_MARGIN_X, page->y + 6.0, 0.5);
+  page->y += 16.0;
 }
 
 /* A section heading with a bar before it; keep_with must follow it on the same page. */
-static void section(struct pager *p, const char *title, double keep_with) {
-  double h = text_height(p, title, SIZE_SECTION, CONTENT_W - 8.0);
-  need(p, h + 5.0 + keep_with);
-  if (p->draw) {
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    cairo_rectangle(p->cr, MARGIN_X, p->y + 2.0, 3.0, h - 4.0);
-    cairo_fill(p->cr);
+static void section(struct draw_page *page, const char *title, double keep_with) {
+  double h = draw_text_height(page, title, SIZE_SECTION, DRAW_CONTENT_W - 8.0);
+  draw_need(page, h + 5.0 + keep_with);
+  if (page->draw) {
+    cairo_set_source_rgb(page->cr, 0, 0, 0);
+    cairo_rectangle(page->cr, DRAW_MARGIN_X, page->y + 2.0, 3.0, h - 4.0);
+    cairo_fill(page->cr);
   }
-  p->y += show_text(p, title, SIZE_SECTION, MARGIN_X + 8.0, p->y, CONTENT_W - 8.0, PANGO_ALIGN_LEFT,
-                    0, false);
-  p->y += 5.0;
-}
-
-/* The height of a row: its tallest cell. */
-static double row_height(struct pager *p, const struct column *columns, size_t n,
-                         const char *const *texts, double size) {
-  double h = 0;
-  for (size_t c = 0; c < n; c++) {
-    double t = text_height(p, texts[c], size, columns[c].width - 2 * PAD);
-    h = t > h ? t : h;
-  }
-  return h + 2 * PAD;
-}
-
-/* A row of cells h high from x, each text centred in its height, at size points. */
-static void table_row(struct pager *p, double x, const struct column *columns, size_t n,
-                      const char *const *texts, double h, double size, bool head) {
-  for (size_t c = 0; c < n; c++) {
-    double w = columns[c].width;
-    cell(p, x, p->y, w, h, head || columns[c].shaded);
-    PangoLayout *layout = new_layout(p, texts[c], size, w - 2 * PAD,
-                                     head ? PANGO_ALIGN_CENTER : columns[c].align, false);
-    show_layout(p, layout, x + PAD, p->y + (h - layout_height(layout)) / 2, 0);
-    g_object_unref(layout);
-    x += w;
-  }
-  p->y += h;
+  page->y += draw_text(page, title, SIZE_SECTION, DRAW_MARGIN_X + 8.0, page->y,
+                       DRAW_CONTENT_W - 8.0, PANGO_ALIGN_LEFT, 0);
+  page->y += 5.0;
 }
 
 /* The cells of a row of n ≤ 2 label/value pairs side by side, width points wide in all. */
 static size_t pair_columns(const struct field *fields, size_t n, double width,
-                           struct column columns[4], const char *texts[4]) {
+                           struct draw_column columns[4], const char *texts[4]) {
   for (size_t i = 0; i < n; i++) {
-    columns[2 * i] = (struct column){NULL, LABEL_W, PANGO_ALIGN_CENTER, true};
-    columns[2 * i + 1] = (struct column){NULL, width / (double)n - LABEL_W, PANGO_ALIGN_LEFT};
+    columns[2 * i] = (struct draw_column){NULL, LABEL_W, PANGO_ALIGN_CENTER, true};
+    columns[2 * i + 1] = (struct draw_column){NULL, width / (double)n - LABEL_W, PANGO_ALIGN_LEFT};
     texts[2 * i] = fields[i].label;
     texts[2 * i + 1] = or_dash(fields[i].value);
   }
   return 2 * n;
 }
 
-static double field_row_height(struct pager *p, double width, const struct field *fields,
+static double field_row_height(struct draw_page *page, double width, const struct field *fields,
                                size_t n) {
-  struct column columns[4];
+  struct draw_column columns[4];
   const char *texts[4];
   size_t count = pair_columns(fields, n, width, columns, texts);
-  return row_height(p, columns, count, texts, SIZE_BODY) + 1.0;
+  return draw_row_height(page, columns, count, texts, SIZE_BODY) + 1.0;
 }
 
 /* One row of n label/value pairs from x, width points wide in all; it never starts a page. */
-static void field_row_at(struct pager *p, double x, double width, const struct field *fields,
+static void field_row_at(struct draw_page *page, double x, double width, const struct field *fields,
                          size_t n) {
-  struct column columns[4];
+  struct draw_column columns[4];
   const char *texts[4];
   size_t count = pair_columns(fields, n, width, columns, texts);
-  double h = row_height(p, columns, count, texts, SIZE_BODY) + 1.0;
-  table_row(p, x, columns, count, texts, h, SIZE_BODY, false);
+  double h = draw_row_height(page, columns, count, texts, SIZE_BODY) + 1.0;
+  draw_row(page, x, columns, count, texts, h, SIZE_BODY, false);
 }
 
 /* A row of one or two pairs as wide as the page, on a new page if it does not fit. */
-static void field_row(struct pager *p, const struct field *fields, size_t n) {
-  need(p, field_row_height(p, CONTENT_W, fields, n));
-  field_row_at(p, MARGIN_X, CONTENT_W, fields, n);
+static void field_row(struct draw_page *page, const struct field *fields, size_t n) {
+  draw_need(page, field_row_height(page, DRAW_CONTENT_W, fields, n));
+  field_row_at(page, DRAW_MARGIN_X, DRAW_CONTENT_W, fields, n);
 }
 
 /* IMP: SPEC C6 — whose unit it was: the customer, the contact, the unit and its warranty. */
-static void draw_customer(struct pager *p) {
-  const struct service_report *r = p->report;
-  section(p, "一、客户及设备", 3 * 22.0);
-  field_row(p, &(struct field){"客户名称", r->customer_name}, 1);
-  field_row(p, (struct field[]){{"联系人", r->contact}, {"联系电话", r->phone}}, 2);
-  field_row(p, &(struct field){"地址", r->address}, 1);
-  field_row(p, (struct field[]){{"设备名称", r->unit_name}, {"型号", r->unit_model}}, 2);
-  field_row(p, (struct field[]){{"序列号", r->serial}, {"保修状态", r->warranty}}, 2);
-  p->y += GAP;
+static void draw_customer(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
+  section(page, "一、客户及设备", 3 * 22.0);
+  field_row(page, &(struct field){"客户名称", r->customer_name}, 1);
+  field_row(page, (struct field[]){{"联系人", r->contact}, {"联系电话", r->phone}}, 2);
+  field_row(page, &(struct field){"地址", r->address}, 1);
+  field_row(page, (struct field[]){{"设备名称", r->unit_name}, {"型号", r->unit_model}}, 2);
+  field_row(page, (struct field[]){{"序列号", r->serial}, {"保修状态", r->warranty}}, 2);
+  page->y += GAP;
 }
 
 /* IMP: SPEC C2 — each stage's time with the caller's words on how it stood. */
-static void draw_times(struct pager *p) {
-  const struct service_report *r = p->report;
+static void draw_times(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
   const char *titles[TIME_COLS] = {time_columns[0].title, time_columns[1].title,
                                    time_columns[2].title};
   const char *rows[4][TIME_COLS] = {
@@ -658,39 +463,40 @@ static void draw_times(struct pager *p) {
       {"备品替代", or_dash(r->spare.at), or_dash(r->spare.sla)},
   };
   size_t count = (r->spare.at && *r->spare.at) || (r->spare.sla && *r->spare.sla) ? 4 : 3;
-  double head_h = row_height(p, time_columns, TIME_COLS, titles, SIZE_TABLE);
+  double head_h = draw_row_height(page, time_columns, TIME_COLS, titles, SIZE_TABLE);
   double total = head_h;
   for (size_t i = 0; i < count; i++)
-    total += row_height(p, time_columns, TIME_COLS, rows[i], SIZE_TABLE);
-  section(p, "二、服务时间", total); /* four short rows: always together */
-  table_row(p, MARGIN_X, time_columns, TIME_COLS, titles, head_h, SIZE_TABLE, true);
+    total += draw_row_height(page, time_columns, TIME_COLS, rows[i], SIZE_TABLE);
+  section(page, "二、服务时间", total); /* four short rows: always together */
+  draw_row(page, DRAW_MARGIN_X, time_columns, TIME_COLS, titles, head_h, SIZE_TABLE, true);
   for (size_t i = 0; i < count; i++)
-    table_row(p, MARGIN_X, time_columns, TIME_COLS, rows[i],
-              row_height(p, time_columns, TIME_COLS, rows[i], SIZE_TABLE), SIZE_TABLE, false);
-  p->y += GAP;
+    draw_row(page, DRAW_MARGIN_X, time_columns, TIME_COLS, rows[i],
+             draw_row_height(page, time_columns, TIME_COLS, rows[i], SIZE_TABLE), SIZE_TABLE,
+             false);
+  page->y += GAP;
 }
 
 /* The cells of one piece of a long text's row, h high (or as high as its label), its lines
  * already drawn. Only a piece at the top of a page has the taller label "…（续）". */
-static void text_piece(struct pager *p, const char *label, bool continued, double h) {
-  const struct column columns[2] = {{NULL, LABEL_W, PANGO_ALIGN_CENTER, true},
-                                    {NULL, CONTENT_W - LABEL_W, PANGO_ALIGN_LEFT}};
+static void text_piece(struct draw_page *page, const char *label, bool continued, double h) {
+  const struct draw_column columns[2] = {{NULL, LABEL_W, PANGO_ALIGN_CENTER, true},
+                                         {NULL, DRAW_CONTENT_W - LABEL_W, PANGO_ALIGN_LEFT}};
   char text[64];
   snprintf(text, sizeof text, "%s%s", label, continued ? "（续）" : "");
   const char *texts[2] = {text, ""};
-  double label_h = row_height(p, columns, 2, texts, SIZE_BODY);
-  table_row(p, MARGIN_X, columns, 2, texts, h > label_h ? h : label_h, SIZE_BODY, false);
+  double label_h = draw_row_height(page, columns, 2, texts, SIZE_BODY);
+  draw_row(page, DRAW_MARGIN_X, columns, 2, texts, h > label_h ? h : label_h, SIZE_BODY, false);
 }
 
 /* A label and a long text beside it. Where the page ends the text is split between two of
  * its lines (at least two lines stay with the label) and continues on the next page. */
-static void text_row(struct pager *p, const char *label, const char *text) {
-  const double x = MARGIN_X + LABEL_W + PAD;
-  PangoLayout *layout = new_layout(p, or_dash(text), SIZE_BODY, CONTENT_W - LABEL_W - 2 * PAD,
-                                   PANGO_ALIGN_LEFT, false);
-  double total = layout_height(layout);
+static void text_row(struct draw_page *page, const char *label, const char *text) {
+  const double x = DRAW_MARGIN_X + LABEL_W + PAD;
+  PangoLayout *layout = draw_layout(page, or_dash(text), SIZE_BODY,
+                                    DRAW_CONTENT_W - LABEL_W - 2 * PAD, PANGO_ALIGN_LEFT);
+  double total = draw_layout_height(layout);
   int lines = pango_layout_get_line_count(layout);
-  need(p, (lines > 1 ? 2 * total / lines : total) + 2 * PAD);
+  draw_need(page, (lines > 1 ? 2 * total / lines : total) + 2 * PAD);
   PangoLayoutIter *it = pango_layout_get_iter(layout);
   double start = 0; /* layout y where this page's piece begins */
   bool continued = false;
@@ -699,36 +505,36 @@ static void text_row(struct pager *p, const char *label, const char *text) {
     pango_layout_iter_get_line_extents(it, NULL, &line);
     double top = (double)line.y / PANGO_SCALE;
     double bottom = (double)(line.y + line.height) / PANGO_SCALE;
-    if (p->y + bottom - start + 2 * PAD > BOTTOM && top > start) {
-      text_piece(p, label, continued, top - start + 2 * PAD);
-      new_page(p);
+    if (page->y + bottom - start + 2 * PAD > BOTTOM && top > start) {
+      text_piece(page, label, continued, top - start + 2 * PAD);
+      draw_new_page(page);
       start = top;
       continued = true;
     }
-    if (p->draw) {
+    if (page->draw) {
       double baseline = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-      cairo_set_source_rgb(p->cr, 0, 0, 0);
-      cairo_move_to(p->cr, x + (double)line.x / PANGO_SCALE, p->y + PAD + baseline - start);
-      pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+      cairo_set_source_rgb(page->cr, 0, 0, 0);
+      cairo_move_to(page->cr, x + (double)line.x / PANGO_SCALE, page->y + PAD + baseline - start);
+      pango_cairo_show_layout_line(page->cr, pango_layout_iter_get_line_readonly(it));
     }
   } while (pango_layout_iter_next_line(it));
   pango_layout_iter_free(it);
   g_object_unref(layout);
-  text_piece(p, label, continued, total - start + 2 * PAD);
+  text_piece(page, label, continued, total - start + 2 * PAD);
 }
 
 /* IMP: SPEC C4 — the on-site record: the fault, what was found and done, the test after
  * installation, and what was agreed with the customer outside the request. */
-static void draw_record(struct pager *p) {
-  const struct service_report *r = p->report;
-  section(p, "三、服务内容", 3 * 22.0);
-  text_row(p, "报修故障", r->fault_reported);
-  text_row(p, "故障诊断", r->diagnosis);
-  text_row(p, "处理过程", r->work_done);
-  text_row(p, "安装后测试", r->test_result);
+static void draw_record(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
+  section(page, "三、服务内容", 3 * 22.0);
+  text_row(page, "报修故障", r->fault_reported);
+  text_row(page, "故障诊断", r->diagnosis);
+  text_row(page, "处理过程", r->work_done);
+  text_row(page, "安装后测试", r->test_result);
   if (r->responsibility && *r->responsibility)
-    text_row(p, "责任界定", r->responsibility);
-  p->y += GAP;
+    text_row(page, "责任界定", r->responsibility);
+  page->y += GAP;
 }
 
 /* The texts of a part's cells; the buffers are the caller's. */
@@ -748,88 +554,89 @@ static void part_texts(const struct report_part *part, size_t i, char no[24], ch
 }
 
 /* One line of the totals: a label over the first columns, the amount in the last. */
-static void total_row(struct pager *p, const char *label, int64_t fen, bool strong) {
+static void total_row(struct draw_page *page, const char *label, int64_t fen, bool strong) {
   char amount[REPORT_YUAN_LEN];
-  double size = strong ? SIZE_TOTAL : SIZE_TABLE, label_w = CONTENT_W - TOTAL_COL_W;
-  double h = text_height(p, label, size, label_w - 2 * PAD) + 2 * PAD;
-  cell(p, MARGIN_X, p->y, label_w, h, strong);
-  cell(p, MARGIN_X + label_w, p->y, TOTAL_COL_W, h, strong);
-  show_text(p, label, size, MARGIN_X + PAD, p->y + PAD, label_w - 2 * PAD, PANGO_ALIGN_RIGHT, 0,
-            false);
-  show_text(p, yuan(fen, amount), size, MARGIN_X + label_w + PAD, p->y + PAD, TOTAL_COL_W - 2 * PAD,
-            PANGO_ALIGN_RIGHT, 0, false);
-  p->y += h;
+  double size = strong ? SIZE_TOTAL : SIZE_TABLE, label_w = DRAW_CONTENT_W - TOTAL_COL_W;
+  double h = draw_text_height(page, label, size, label_w - 2 * PAD) + 2 * PAD;
+  draw_cell(page, DRAW_MARGIN_X, page->y, label_w, h, strong);
+  draw_cell(page, DRAW_MARGIN_X + label_w, page->y, TOTAL_COL_W, h, strong);
+  draw_text(page, label, size, DRAW_MARGIN_X + PAD, page->y + PAD, label_w - 2 * PAD,
+            PANGO_ALIGN_RIGHT, 0);
+  draw_text(page, yuan(fen, amount), size, DRAW_MARGIN_X + label_w + PAD, page->y + PAD,
+            TOTAL_COL_W - 2 * PAD, PANGO_ALIGN_RIGHT, 0);
+  page->y += h;
 }
 
 /* IMP: SPEC C4 — vehicle and consumables are the company's costs: printed on the internal
  * copy only, with the value of the parts given free. */
-static void draw_internal(struct pager *p) {
-  const struct service_report *r = p->report;
+static void draw_internal(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
   char vehicle[REPORT_YUAN_LEN + 8], consumables[REPORT_YUAN_LEN + 8];
   char given[REPORT_YUAN_LEN + 8], amount[REPORT_YUAN_LEN];
   snprintf(vehicle, sizeof vehicle, "%s 元", yuan(r->vehicle_cost, amount));
   snprintf(consumables, sizeof consumables, "%s 元", yuan(r->consumables_cost, amount));
-  snprintf(given, sizeof given, "%s 元", yuan(p->totals.parts_free, amount));
-  p->y += 8.0;
-  p->y += show_text(p, "内部成本（仅限内部联，不向客户收取）", SIZE_TABLE, MARGIN_X, p->y,
-                    CONTENT_W, PANGO_ALIGN_LEFT, 0, false) +
-          3.0;
-  field_row_at(p, MARGIN_X, CONTENT_W,
+  snprintf(given, sizeof given, "%s 元", yuan(job->totals.parts_free, amount));
+  page->y += 8.0;
+  page->y += draw_text(page, "内部成本（仅限内部联，不向客户收取）", SIZE_TABLE, DRAW_MARGIN_X,
+                       page->y, DRAW_CONTENT_W, PANGO_ALIGN_LEFT, 0) +
+             3.0;
+  field_row_at(page, DRAW_MARGIN_X, DRAW_CONTENT_W,
                (struct field[]){{"车辆费用", vehicle}, {"耗材费用", consumables}}, 2);
-  field_row_at(p, MARGIN_X, CONTENT_W,
+  field_row_at(page, DRAW_MARGIN_X, DRAW_CONTENT_W,
                (struct field[]){{"免费配件价值", given}, {"成本说明", r->cost_note}}, 2);
 }
 
 /* The totals under the parts, and the internal costs on an internal copy. */
-static void draw_totals(struct pager *p) {
-  const struct service_report *r = p->report;
-  total_row(p, "收费配件合计", p->totals.parts_charged, false);
+static void draw_totals(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
+  total_row(page, "收费配件合计", job->totals.parts_charged, false);
   for (size_t i = 0; i < r->charge_count; i++)
-    total_row(p, r->charges[i].label, r->charges[i].amount, false);
-  total_row(p, "应付合计（元）", p->totals.payable, true);
+    total_row(page, r->charges[i].label, r->charges[i].amount, false);
+  total_row(page, "应付合计（元）", job->totals.payable, true);
   if (r->internal_copy)
-    draw_internal(p);
+    draw_internal(page, job);
 }
 
 /* IMP: SPEC B3 — the parts table, then the sums. A row that does not fit goes to a new
  * page under a repeated header; the last row goes with the totals. */
-static void draw_parts(struct pager *p) {
-  const struct service_report *r = p->report;
+static void draw_parts(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
   const char *titles[PART_COLS], *texts[PART_COLS];
   char no[24], qty[24], price[REPORT_YUAN_LEN], total[REPORT_YUAN_LEN], heading[64];
   for (int i = 0; i < PART_COLS; i++)
     titles[i] = part_columns[i].title;
-  double head_h = row_height(p, part_columns, PART_COLS, titles, SIZE_TABLE) + 2.0;
-  double closing = measure(p, draw_totals);
+  double head_h = draw_row_height(page, part_columns, PART_COLS, titles, SIZE_TABLE) + 2.0;
+  double closing = measure(page, job, draw_totals);
   snprintf(heading, sizeof heading, "四、更换配件及费用（共 %zu 项）", r->part_count);
   if (r->part_count == 0)
     snprintf(heading, sizeof heading, "四、更换配件及费用");
   if (r->part_count == 0) {
-    const struct column none = {"", CONTENT_W, PANGO_ALIGN_CENTER};
+    const struct draw_column none = {"", DRAW_CONTENT_W, PANGO_ALIGN_CENTER};
     const char *text = "本次服务未更换配件";
-    double h = row_height(p, &none, 1, &text, SIZE_TABLE);
-    section(p, heading, h + closing);
-    table_row(p, MARGIN_X, &none, 1, &text, h, SIZE_TABLE, false);
+    double h = draw_row_height(page, &none, 1, &text, SIZE_TABLE);
+    section(page, heading, h + closing);
+    draw_row(page, DRAW_MARGIN_X, &none, 1, &text, h, SIZE_TABLE, false);
   } else {
     part_texts(&r->parts[0], 0, no, qty, price, total, texts);
-    section(p, heading, head_h + row_height(p, part_columns, PART_COLS, texts, SIZE_TABLE));
-    table_row(p, MARGIN_X, part_columns, PART_COLS, titles, head_h, SIZE_TABLE, true);
+    section(page, heading,
+            head_h + draw_row_height(page, part_columns, PART_COLS, texts, SIZE_TABLE));
+    draw_row(page, DRAW_MARGIN_X, part_columns, PART_COLS, titles, head_h, SIZE_TABLE, true);
   }
-  double page_top = p->y;
+  double page_top = page->y;
   for (size_t i = 0; i < r->part_count; i++) {
     part_texts(&r->parts[i], i, no, qty, price, total, texts);
-    double h = row_height(p, part_columns, PART_COLS, texts, SIZE_TABLE);
+    double h = draw_row_height(page, part_columns, PART_COLS, texts, SIZE_TABLE);
     bool last = i + 1 == r->part_count;
-    if (p->y + h > BOTTOM || (last && p->y > page_top && p->y + h + closing > BOTTOM)) {
-      new_page(p);
-      table_row(p, MARGIN_X, part_columns, PART_COLS, titles, head_h, SIZE_TABLE, true);
-      page_top = p->y;
+    if (page->y + h > BOTTOM || (last && page->y > page_top && page->y + h + closing > BOTTOM)) {
+      draw_new_page(page);
+      draw_row(page, DRAW_MARGIN_X, part_columns, PART_COLS, titles, head_h, SIZE_TABLE, true);
+      page_top = page->y;
     }
-    table_row(p, MARGIN_X, part_columns, PART_COLS, texts, h, SIZE_TABLE, false);
+    draw_row(page, DRAW_MARGIN_X, part_columns, PART_COLS, texts, h, SIZE_TABLE, false);
   }
-  need(p, closing); /* only if the totals alone are taller than what is left */
-  draw_totals(p);
-  p->y += GAP;
+  draw_need(page, closing); /* only if the totals alone are taller than what is left */
+  draw_totals(page, job);
+  page->y += GAP;
 }
 
 /* The two lines under the signature box: who signed and when, or blanks for a pen. */
@@ -841,183 +648,96 @@ static void signer_line(const struct service_report *r, char out[512]) {
 }
 
 /* Draws the resampled signature centred in the picture area at (x, y). */
-static void draw_picture(struct pager *p, double x, double y) {
-  if (!p->draw || !p->signature)
+static void draw_picture(struct draw_page *page, cairo_surface_t *signature, double x, double y) {
+  if (!page->draw || !signature)
     return;
-  double w = cairo_image_surface_get_width(p->signature);
-  double h = cairo_image_surface_get_height(p->signature);
+  double w = cairo_image_surface_get_width(signature);
+  double h = cairo_image_surface_get_height(signature);
   double k = SIGN_PICTURE_W / w < SIGN_PICTURE_H / h ? SIGN_PICTURE_W / w : SIGN_PICTURE_H / h;
-  cairo_save(p->cr);
-  cairo_translate(p->cr, x + (SIGN_PICTURE_W - w * k) / 2, y + (SIGN_PICTURE_H - h * k) / 2);
-  cairo_scale(p->cr, k, k);
-  cairo_set_source_surface(p->cr, p->signature, 0, 0);
-  cairo_paint(p->cr);
-  cairo_restore(p->cr);
+  cairo_save(page->cr);
+  cairo_translate(page->cr, x + (SIGN_PICTURE_W - w * k) / 2, y + (SIGN_PICTURE_H - h * k) / 2);
+  cairo_scale(page->cr, k, k);
+  cairo_set_source_surface(page->cr, signature, 0, 0);
+  cairo_paint(page->cr);
+  cairo_restore(page->cr);
 }
 
 /* IMP: SPEC C6, C7 — the receipt: on the left the outcome as the caller names it and the
  * technician, on the right the customer's signature box with the signer and the time, or
  * an empty box for a pen. */
-static void draw_closing(struct pager *p) {
-  const struct service_report *r = p->report;
+static void draw_closing(struct draw_page *page, const struct job *job) {
+  const struct service_report *r = job->report;
   char signer[512];
-  const double xr = MARGIN_X + CONTENT_W - SIGN_W, top = p->y;
-  field_row_at(p, MARGIN_X, SIGN_W, &(struct field){"处理结果", r->outcome}, 1);
-  field_row_at(p, MARGIN_X, SIGN_W, &(struct field){"服务技术员", r->technician}, 1);
-  p->y += 8.0;
-  p->y += show_text(p,
-                    "客户签字即确认以上服务内容、更换配件及应付费用。"
-                    "对服务如有意见或建议，请拨打服务热线。",
-                    SIZE_SMALL, MARGIN_X, p->y, SIGN_W, PANGO_ALIGN_LEFT, GRAY_TEXT, false);
-  double left = p->y;
-  cell(p, xr, top, SIGN_W, SIGN_BOX_H, false);
-  show_text(p, "客户签字", SIZE_TABLE, xr + PAD, top + 3.0, SIGN_W, PANGO_ALIGN_LEFT, GRAY_TEXT,
-            false);
-  draw_picture(p, xr + PAD, top + 16.0);
+  const double xr = DRAW_MARGIN_X + DRAW_CONTENT_W - SIGN_W, top = page->y;
+  field_row_at(page, DRAW_MARGIN_X, SIGN_W, &(struct field){"处理结果", r->outcome}, 1);
+  field_row_at(page, DRAW_MARGIN_X, SIGN_W, &(struct field){"服务技术员", r->technician}, 1);
+  page->y += 8.0;
+  page->y +=
+      draw_text(page,
+                "客户签字即确认以上服务内容、更换配件及应付费用。"
+                "对服务如有意见或建议，请拨打服务热线。",
+                SIZE_SMALL, DRAW_MARGIN_X, page->y, SIGN_W, PANGO_ALIGN_LEFT, DRAW_GRAY_TEXT);
+  double left = page->y;
+  draw_cell(page, xr, top, SIGN_W, SIGN_BOX_H, false);
+  draw_text(page, "客户签字", SIZE_TABLE, xr + PAD, top + 3.0, SIGN_W, PANGO_ALIGN_LEFT,
+            DRAW_GRAY_TEXT);
+  draw_picture(page, job->signature, xr + PAD, top + 16.0);
   signer_line(r, signer);
-  p->y = top + SIGN_BOX_H + 4.0;
-  p->y += show_text(p, signer, SIZE_TABLE, xr, p->y, SIGN_W, PANGO_ALIGN_LEFT, 0, false);
-  p->y = p->y > left ? p->y : left;
+  page->y = top + SIGN_BOX_H + 4.0;
+  page->y += draw_text(page, signer, SIZE_TABLE, xr, page->y, SIGN_W, PANGO_ALIGN_LEFT, 0);
+  page->y = page->y > left ? page->y : left;
 }
 
-static void draw_outcome(struct pager *p) {
-  section(p, "五、处理结果及客户确认", measure(p, draw_closing));
-  draw_closing(p);
+static void draw_outcome(struct draw_page *page, const struct job *job) {
+  section(page, "五、处理结果及客户确认", measure(page, job, draw_closing));
+  draw_closing(page, job);
 }
 
-/* One pass over the whole report; returns the number of pages. */
-static int lay_out(struct pager *p) {
-  p->page = 1;
-  p->y = MARGIN_TOP;
-  draw_title(p);
-  draw_customer(p);
-  draw_times(p);
-  draw_record(p);
-  draw_parts(p);
-  draw_outcome(p);
-  draw_footer(p);
-  if (p->draw)
-    cairo_show_page(p->cr);
-  return p->page;
+/* One pass over the whole report (draw_pdf's lay_out). */
+static void lay_out(struct draw_page *page, const void *arg) {
+  const struct job *job = arg;
+  draw_title(page, job);
+  draw_customer(page, job);
+  draw_times(page, job);
+  draw_record(page, job);
+  draw_parts(page, job);
+  draw_outcome(page, job);
 }
 
-/* ---- the PDF ---- */
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length) {
-  struct sink *s = closure;
-  enum sh_status rc = buf_append(&s->out, data, length);
-  if (rc == SH_OK)
-    return CAIRO_STATUS_SUCCESS;
-  if (rc == SH_ERR_TOO_LARGE)
-    s->too_large = true;
-  else
-    s->no_memory = true;
-  return CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* True if fontconfig gives the report's font itself, not a substitute without Chinese. */
-static bool font_installed(PangoFontMap *map, PangoContext *context,
-                           const PangoFontDescription *font) {
-  PangoFont *loaded = pango_font_map_load_font(map, context, font);
-  if (!loaded)
-    return false;
-  PangoFontDescription *got = pango_font_describe(loaded);
-  const char *family = pango_font_description_get_family(got);
-  bool same = family && g_ascii_strcasecmp(family, FONT_FAMILY) == 0;
-  pango_font_description_free(got);
-  g_object_unref(loaded);
-  return same;
-}
-
-/* Pango set up for print: 72 dpi (a point is a unit) and no hinting of metrics, so that
- * both passes and every machine measure alike. */
-static PangoContext *print_context(PangoFontMap *map, cairo_t *cr) {
-  PangoContext *context = pango_font_map_create_context(map);
-  cairo_font_options_t *options = cairo_font_options_create();
-  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options(context, options);
-  cairo_font_options_destroy(options);
-  pango_cairo_context_set_resolution(context, 72.0);
-  pango_context_set_round_glyph_positions(context, FALSE);
-  pango_cairo_update_context(cr, context);
-  return context;
-}
-
-static void set_metadata(cairo_surface_t *surface, const struct service_report *r) {
-  char title[256], date[32];
-  snprintf(title, sizeof title, "服务报告 %s", r->ticket_no);
-  snprintf(date, sizeof date, "%sT00:00:00", r->printed_on);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, r->company);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "shouhou");
-  /* A fixed date keeps the bytes a function of the report, not of the clock. */
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
-}
-
-/* Lays the report out twice, measuring then drawing, and finishes the PDF into sink.
- * cairo and Pango objects are never NULL (cairo hands out objects in an error state, GLib
- * aborts on out of memory). */
-static enum sh_status render(struct pager *pager, struct sink *sink, struct sh_error *err) {
-  enum sh_status rc = SH_OK;
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(sink_write, sink, PAGE_W, PAGE_H);
-  set_metadata(surface, pager->report);
-  pager->cr = cairo_create(surface);
-  PangoFontMap *map = pango_cairo_font_map_new();
-  pager->pango = print_context(map, pager->cr);
-  pager->font = pango_font_description_from_string(FONT_FAMILY);
-  if (!font_installed(map, pager->pango, pager->font)) {
-    rc = sh_fail(err, SH_ERR_INTERNAL, "internal", NULL, "font " FONT_FAMILY " not installed");
-    goto out;
-  }
-  pager->pages = lay_out(pager);
-  pager->draw = true;
-  lay_out(pager);
-  cairo_surface_finish(surface);
-  cairo_status_t status = cairo_status(pager->cr);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status(surface);
-  if (sink->too_large)
-    rc = sh_fail(err, SH_ERR_TOO_LARGE, "too_large", "pdf", NULL);
-  else if (sink->no_memory || status == CAIRO_STATUS_NO_MEMORY)
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  else if (status != CAIRO_STATUS_SUCCESS)
-    rc = sh_fail(err, SH_ERR_INTERNAL, "internal", NULL, cairo_status_to_string(status));
-out:
-  pango_font_description_free(pager->font);
-  g_object_unref(pager->pango);
-  g_object_unref(map);
-  cairo_destroy(pager->cr);
-  cairo_surface_destroy(surface);
-  return rc;
+/* Draws a checked report with its sums and its signature into a PDF. */
+static enum sh_status render(const struct job *job, char **out_pdf, size_t *out_len,
+                             struct sh_error *err) {
+  const struct service_report *r = job->report;
+  const struct draw_document document = {
+      .name = "服务报告",
+      .reference_label = "工单号",
+      .reference = r->ticket_no,
+      .party_label = "客户",
+      .party = r->customer_name,
+      .hotline = r->hotline,
+      .author = r->company,
+      .date = r->printed_on,
+      .max_bytes = REPORT_MAX_BYTES,
+      .top = MARGIN_TOP,
+      .bottom = BOTTOM,
+      .pad = PAD,
+      .name_size = SIZE_SECTION,
+  };
+  return draw_pdf(&document, lay_out, job, out_pdf, out_len, err);
 }
 
 enum sh_status report_service_pdf(const struct service_report *report, char **out_pdf,
                                   size_t *out_len, struct sh_error *err) {
-  struct sink sink = {.too_large = false, .no_memory = false};
-  struct pager pager = {.report = report};
-  buf_init(&sink.out, REPORT_MAX_BYTES);
-  enum sh_status rc = check_report(report, &pager.totals, err);
+  struct job job = {.report = report};
+  enum sh_status rc = check_report(report, &job.totals, err);
   if (rc != SH_OK)
     goto out;
-  rc = load_signature(report, &pager.signature, err);
+  rc = load_signature(report, &job.signature, err);
   if (rc != SH_OK)
     goto out;
-  rc = render(&pager, &sink, err);
-  if (rc != SH_OK)
-    goto out;
-  size_t len = sink.out.len;
-  char *pdf = buf_detach(&sink.out);
-  if (!pdf) {
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-    goto out;
-  }
-  *out_pdf = pdf;
-  *out_len = len;
+  rc = render(&job, out_pdf, out_len, err);
 out:
-  if (pager.signature)
-    cairo_surface_destroy(pager.signature);
-  buf_free(&sink.out);
+  if (job.signature)
+    cairo_surface_destroy(job.signature);
   return rc;
 }

@@ -143,6 +143,12 @@ struct service_report {
 enum sh_status report_service_pdf(const struct service_report *report, char **out_pdf,
                                   size_t *out_len, struct sh_error *err);
 
+/* Checks a signature PNG exactly as the report will draw it: within
+ * REPORT_MAX_SIGNATURE_BYTES and REPORT_MAX_SIGNATURE_PIXELS, and decodable (422/400
+ * invalid_image or 413 too_large naming signature_png otherwise). The signature is checked
+ * when it is taken, so that a report can always be drawn later. */
+enum sh_status report_signature_check(const unsigned char *png, size_t len, struct sh_error *err);
+
 /* Writes fen as yuan with two decimals and no grouping: 123450 → "1234.50", 5 → "0.05",
  * -5 → "-0.05"; any int64_t. Integer arithmetic only. Returns false, leaving out untouched,
  * if size is too small (REPORT_YUAN_LEN always suffices). */

@@ -234,7 +234,9 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
     r->discarded = 1;
   }
   if (has_body(conn) && r->match.route && !api_route_accepts(r->match.route, r->api.content_type))
-    return send_error(r, SH_ERR_MEDIA_TYPE, "unsupported_media_type");
+    return send_error(r, SH_ERR_MEDIA_TYPE,
+                      r->match.route->body == API_BODY_FILE ? "not_multipart"
+                                                            : "unsupported_media_type");
   return MHD_YES;
 }
 
@@ -293,7 +295,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   int64_t duration = now_usec() - r->start_usec;
   int status = r->state == ANSWERED ? r->resp.status : 0;
   char path[300], user[100];
-  log_quote(path, sizeof path, r->path);
+  /* A path that carries a secret (the iCalendar feed's {token}) is logged as its pattern:
+   * the log must not hand out a key to someone's calendar. */
+  const char *pattern = r->api.route_pattern;
+  log_quote(path, sizeof path, pattern && strstr(pattern, "{token}") ? pattern : r->path);
   log_quote(user, sizeof user, r->resp.user[0] ? r->resp.user : "-");
   sh_log(LOG_PRIO_INFO,
          "msg=request method=%s route=%s path=%s status=%d duration_ms=%.3f user=%s "

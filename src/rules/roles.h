@@ -50,8 +50,15 @@ enum action {
   ACTION_SETTING_WRITE,
   ACTION_USER_READ,
   ACTION_USER_WRITE,
-  ACTION_REFERENCE_READ, /* regions, dictionaries: every signed-in user */
-  ACTION_SELF,           /* one's own session and profile: every signed-in user */
+  ACTION_REFERENCE_READ,  /* regions, dictionaries: every signed-in user */
+  ACTION_SELF,            /* one's own session and profile: every signed-in user */
+  ACTION_TICKET_READ,     /* service tickets, their timeline, attachments, service reports */
+  ACTION_TICKET_CREATE,   /* register a fault (intake, SPEC C1) */
+  ACTION_TICKET_WRITE,    /* the desk's follow-through: hand-over, promises, receipts, cancel */
+  ACTION_TICKET_DISPATCH, /* assign technicians, the dispatch board (SPEC C3) */
+  ACTION_TICKET_FIELD,    /* appointments, delays, on-site record, parts, spare loans */
+  ACTION_TICKET_CLOSE,    /* close a ticket with its outcome (SPEC C7) */
+  ACTION_CALENDAR_WRITE,  /* the work calendar: load a year, holidays, make-up days */
   ACTION_COUNT
 };
 

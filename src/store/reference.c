@@ -178,3 +178,16 @@ enum sh_status store_dict_has(struct store_tx *tx, const char *type, const char 
   store_rows_free(rows);
   return rc;
 }
+
+enum sh_status store_dict_label(struct store_tx *tx, const char *type, const char *value,
+                                char **label, struct sh_error *err) {
+  struct store_rows *rows = NULL;
+  struct store_param p[] = {SP_TEXT(type), SP_TEXT(value)};
+  enum sh_status rc = store_exec(
+      tx, "SELECT label_zh FROM dict_items WHERE type = $1 AND value = $2", p, 2, &rows, err);
+  *label = NULL;
+  if (rc == SH_OK && store_rows_count(rows) && !(*label = store_rows_strdup(rows, 0, 0)))
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  store_rows_free(rows);
+  return rc;
+}

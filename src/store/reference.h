@@ -49,6 +49,9 @@ enum sh_status store_dict_list(struct store_tx *tx, struct dict_row **out, size_
 /* True in *found if (type, value) exists and is not disabled. */
 enum sh_status store_dict_has(struct store_tx *tx, const char *type, const char *value, bool *found,
                               struct sh_error *err);
+/* The Chinese label of (type, value) into *label (caller frees); NULL when there is none. */
+enum sh_status store_dict_label(struct store_tx *tx, const char *type, const char *value,
+                                char **label, struct sh_error *err);
 void dict_rows_free(struct dict_row *rows, size_t count);
 
 #endif

@@ -185,6 +185,37 @@ char *store_rows_strdup(const struct store_rows *rows, size_t row, size_t col) {
   return sh_strdup(store_rows_text(rows, row, col));
 }
 
+bool store_rows_fill(const struct store_rows *rows, size_t r, const struct store_field *fields,
+                     size_t nfields, void *obj) {
+  char *base = obj;
+  for (size_t i = 0; i < nfields; i++) {
+    void *member = base + fields[i].offset;
+    switch (fields[i].type) {
+    case STORE_F_INT:
+      *(int64_t *)member = store_rows_int(rows, r, i);
+      break;
+    case STORE_F_BOOL:
+      *(bool *)member = store_rows_int(rows, r, i) != 0;
+      break;
+    case STORE_F_TEXT:
+      if (!store_rows_null(rows, r, i) && !(*(char **)member = store_rows_strdup(rows, r, i)))
+        return false;
+      break;
+    }
+  }
+  return true;
+}
+
+void store_fields_free(const struct store_field *fields, size_t nfields, void *obj) {
+  char *base = obj;
+  for (size_t i = 0; i < nfields; i++)
+    if (fields[i].type == STORE_F_TEXT) {
+      char **member = (char **)(void *)(base + fields[i].offset);
+      free(*member);
+      *member = NULL;
+    }
+}
+
 void store_rows_free(struct store_rows *rows) {
   if (!rows)
     return;

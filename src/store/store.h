@@ -91,6 +91,21 @@ const char *store_rows_text(const struct store_rows *rows, size_t row,
 char *store_rows_strdup(const struct store_rows *rows, size_t row, size_t col);
 void store_rows_free(struct store_rows *rows);
 
+/* Filling a struct from a result row by a table of columns (entity files with many columns
+ * describe them once). INT fills an int64_t (NULL gives 0), TEXT a heap char * (NULL stays
+ * NULL), BOOL a bool. */
+enum store_field_type { STORE_F_INT, STORE_F_TEXT, STORE_F_BOOL };
+struct store_field {
+  enum store_field_type type;
+  size_t offset; /* offsetof the member */
+};
+/* Fills obj's members from row r, column i from fields[i]. False when out of memory (obj
+ * then holds what was filled: free it with store_fields_free). */
+bool store_rows_fill(const struct store_rows *rows, size_t r, const struct store_field *fields,
+                     size_t nfields, void *obj);
+/* Frees the TEXT members of obj named by fields (not obj itself). */
+void store_fields_free(const struct store_field *fields, size_t nfields, void *obj);
+
 /* Runs a whole SQL script (several statements, no parameters) on the handle; for
  * migrations. */
 enum sh_status store_exec_script(struct store_tx *tx, const char *sql, struct sh_error *err);

@@ -14,7 +14,7 @@
   "COALESCE((SELECT t.last_failed_at FROM login_throttle t WHERE t.key = 'user:' || "              \
   "username), 0), "                                                                                \
   "COALESCE((SELECT t.locked_until FROM login_throttle t WHERE t.key = 'user:' || "                \
-  "username), 0), created_at, updated_at, version"
+  "username), 0), created_at, updated_at, version, email, phone"
 
 void user_record_free(struct user_record *u) {
   if (!u)
@@ -23,6 +23,8 @@ void user_record_free(struct user_record *u) {
   free(u->display_name);
   free(u->role);
   free(u->password_hash);
+  free(u->email);
+  free(u->phone);
   for (size_t i = 0; i < u->nregions; i++)
     free(u->regions[i]);
   free(u->regions);
@@ -47,7 +49,9 @@ static struct user_record *user_from_row(const struct store_rows *rows, size_t r
   u->created_at = store_rows_int(rows, r, 11);
   u->updated_at = store_rows_int(rows, r, 12);
   u->version = store_rows_int(rows, r, 13);
-  if (!u->username || !u->display_name || !u->role) {
+  u->email = store_rows_strdup(rows, r, 14);
+  u->phone = store_rows_strdup(rows, r, 15);
+  if (!u->username || !u->display_name || !u->role || !u->email || !u->phone) {
     user_record_free(u);
     return NULL;
   }
@@ -104,12 +108,15 @@ enum sh_status store_user_insert(struct store_tx *tx, const struct user_record *
       u->customer_id ? SP_INT(u->customer_id) : SP_NULL(),
       SP_BOOL(u->active),
       SP_INT(now),
+      SP_TEXT(u->email ? u->email : ""),
+      SP_TEXT(u->phone ? u->phone : ""),
   };
-  enum sh_status rc = store_exec(
-      tx,
-      "INSERT INTO users (username, display_name, role, password_hash, dealer_id, customer_id, "
-      "active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-      p, 8, &rows, err);
+  enum sh_status rc = store_exec(tx,
+                                 "INSERT INTO users (username, display_name, role, password_hash, "
+                                 "dealer_id, customer_id, active, created_at, updated_at, email, "
+                                 "phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) "
+                                 "RETURNING id",
+                                 p, 10, &rows, err);
   if (rc == SH_OK) {
     int64_t new_id = store_rows_int(rows, 0, 0);
     rc = write_regions(tx, u, new_id, err);
@@ -170,13 +177,15 @@ enum sh_status store_user_update(struct store_tx *tx, const struct user_record *
       SP_INT(now),
       SP_INT(u->id),
       SP_INT(u->version),
+      SP_TEXT(u->email ? u->email : ""),
+      SP_TEXT(u->phone ? u->phone : ""),
   };
   enum sh_status rc = store_exec(
       tx,
       "UPDATE users SET display_name = $1, role = $2, password_hash = $3, dealer_id = $4, "
-      "customer_id = $5, active = $6, updated_at = $7, version = version + 1 "
-      "WHERE id = $8 AND version = $9",
-      p, 9, NULL, err);
+      "customer_id = $5, active = $6, updated_at = $7, version = version + 1, email = $10, "
+      "phone = $11 WHERE id = $8 AND version = $9",
+      p, 11, NULL, err);
   if (rc != SH_OK)
     return rc;
   if (store_changes(tx) == 0)

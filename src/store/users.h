@@ -15,6 +15,8 @@ struct user_record {
   char *password_hash; /* argon2id string, NULL for token-only accounts */
   int64_t dealer_id;   /* 0 if none */
   int64_t customer_id; /* 0 if none */
+  char *email;         /* where the outbox mails notifications; "" if none (NULL writes "") */
+  char *phone;         /* shown on the dispatch board; "" if none (NULL writes "") */
   bool active;
   /* Read-only, from the account's login_throttle row: */
   int failed_logins;
@@ -39,7 +41,8 @@ enum sh_status store_user_get(struct store_tx *tx, int64_t id, struct user_recor
                               struct sh_error *err);
 enum sh_status store_user_get_by_username(struct store_tx *tx, const char *username,
                                           struct user_record **out, struct sh_error *err);
-/* Writes display_name, role, password_hash, dealer_id, customer_id, active and the grants
+/* Writes display_name, role, password_hash, dealer_id, customer_id, email, phone, active and
+ * the grants
  * if u->version is current (version + 1); SH_ERR_CONFLICT "stale_version" otherwise. */
 enum sh_status store_user_update(struct store_tx *tx, const struct user_record *u, int64_t now,
                                  struct sh_error *err);

@@ -171,6 +171,18 @@ test('values of the other types are validated: choice, time, time ranges, months
   }
 });
 
+test('the escalation chain holds only staff roles, each once (sla.escalation_chain)', async () => {
+  const bad = ['dispatcher,boss', 'dispatcher,dealer', 'customer', 'gm,gm', 'dispatcher,', ',gm',
+    'agent,dispatcher,technician,engineering_manager,project_manager,qc,warehouse,finance,gm'];
+  for (const value of bad) {
+    const r = await put('sla.escalation_chain', { value, version: 0 });
+    assert.equal(r.status, 422, `${value}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_setting_value');
+  }
+  const r = await put('sla.escalation_chain', { value: 'dispatcher,department_head,vice_gm,gm', version: 0 });
+  assert.equal(r.status, 200, r.text);
+});
+
 test('a value of the wrong JSON type is 400; a null value or a missing version is 422', async () => {
   for (const [key, value] of [['duty.poor_fine_fen', '200'], ['duty.poor_fine_fen', 2.5], ['duty.poor_fine_fen', true],
     ['duty.poor_fine_fen', [200]], ['sla.clock', 1], ['attendance.use_holiday_calendar', 'true']]) {

@@ -119,9 +119,9 @@ test('a short password is 422 naming password; missing fields and unknown fields
   const missing = await create(noName);
   assert.equal(missing.status, 422);
   assert.equal(missing.body.error.field, 'display_name');
-  const unknown = await create(valid({ email: 'x@example.com' }));
+  const unknown = await create(valid({ nickname: '小王' }));
   assert.equal(unknown.status, 400);
-  assert.equal(unknown.body.error.field, 'email');
+  assert.equal(unknown.body.error.field, 'nickname');
 });
 
 test('an update needs the version: missing is 422, stale is 409, current is 200 with version + 1', async () => {
@@ -154,6 +154,128 @@ test('the username cannot be changed (422), nor can a bad role or region be set'
   assert.equal(region.body.error.field, 'regions');
   const same = await srv.req('GET', `/api/v1/users/${u.id}`, { token: admin.token });
   assert.deepEqual(same.body, u);
+});
+
+const patch = (id, body) => srv.req('PATCH', `/api/v1/users/${id}`, { token: admin.token, body });
+const auditRows = async (id) => {
+  const r = await srv.req('GET', `/api/v1/audit?entity=user&entity_id=${id}&page_size=100`, { token: admin.token });
+  assert.equal(r.status, 200, r.text);
+  return r.body.items;
+};
+
+test('a user gets an e-mail and a phone on creation: shown, full-width digits folded, audited', async () => {
+  const r = await create(valid({ email: 'wang.li+svc@example.com.cn', phone: '０５７１-８８８８ ６６６６' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.email, 'wang.li+svc@example.com.cn');
+  assert.equal(r.body.phone, '0571-8888 6666');
+  const got = await srv.req('GET', `/api/v1/users/${r.body.id}`, { token: admin.token });
+  assert.deepEqual(got.body, r.body);
+  const listed = await srv.req('GET', '/api/v1/users?page_size=100&sort=-id', { token: admin.token });
+  assert.deepEqual(listed.body.items.find((u) => u.id === r.body.id), r.body);
+  const [row] = await auditRows(r.body.id);
+  assert.equal(row.action, 'create');
+  assert.deepEqual(row.changes.email, { old: null, new: 'wang.li+svc@example.com.cn' });
+  assert.deepEqual(row.changes.phone, { old: null, new: '0571-8888 6666' });
+});
+
+test('without an e-mail or phone both read as empty strings; null on creation is the same', async () => {
+  const none = await create(valid());
+  assert.equal(none.status, 201, none.text);
+  assert.equal(none.body.email, '');
+  assert.equal(none.body.phone, '');
+  const nulls = await create(valid({ email: null, phone: null }));
+  assert.equal(nulls.status, 201, nulls.text);
+  assert.equal(nulls.body.email, '');
+  assert.equal(nulls.body.phone, '');
+});
+
+test('an update sets, changes and clears the e-mail and phone, each change audited with old and new', async () => {
+  const u = (await create(valid())).body;
+  const set = await patch(u.id, { email: 'zhang.wei@example.com', phone: '13800001111', version: u.version });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.body.email, 'zhang.wei@example.com');
+  assert.equal(set.body.phone, '13800001111');
+  assert.equal(set.body.version, u.version + 1);
+  const onlyPhone = await patch(u.id, { phone: '+86 (571) 8888-6666', version: set.body.version });
+  assert.equal(onlyPhone.status, 200, onlyPhone.text);
+  assert.equal(onlyPhone.body.email, 'zhang.wei@example.com', 'an absent field is kept');
+  assert.equal(onlyPhone.body.phone, '+86 (571) 8888-6666');
+  const cleared = await patch(u.id, { email: '', phone: null, version: onlyPhone.body.version });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal(cleared.body.email, '');
+  assert.equal(cleared.body.phone, '');
+  const updates = (await auditRows(u.id)).filter((a) => a.action === 'update').reverse();
+  assert.equal(updates.length, 3);
+  assert.deepEqual(updates[0].changes.email, { old: '', new: 'zhang.wei@example.com' });
+  assert.deepEqual(updates[0].changes.phone, { old: '', new: '13800001111' });
+  assert.ok(!('email' in updates[1].changes), 'an unchanged e-mail is not in the row');
+  assert.deepEqual(updates[1].changes.phone, { old: '13800001111', new: '+86 (571) 8888-6666' });
+  assert.deepEqual(updates[2].changes.email, { old: 'zhang.wei@example.com', new: '' });
+  assert.deepEqual(updates[2].changes.phone, { old: '+86 (571) 8888-6666', new: '' });
+});
+
+test('an e-mail that is not local@domain.tld is 422 invalid_email naming email, on create and update', async () => {
+  const bad = ['wangli', 'wangli@', '@example.com', 'wang li@example.com', 'a@b@example.com',
+    'wangli@example', 'wangli@example.', 'wangli@.com', `${'ü'.repeat(122)}@example.com`,
+    // Only what the mail sender can put in an envelope: printable ASCII, no <>.
+    '王丽@example.com', 'wangli@例子.中国', '<wangli@example.com>'];
+  for (const email of bad) {
+    const r = await create(valid({ email }));
+    assert.equal(r.status, 422, `${JSON.stringify(email)}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_email', email);
+    assert.equal(r.body.error.field, 'email', email);
+  }
+  const tooLong = await create(valid({ email: `${'a'.repeat(243)}@example.com` }));
+  assert.equal(tooLong.status, 422, 'over 254 characters');
+  assert.equal(tooLong.body.error.field, 'email');
+  for (const email of [`${'a'.repeat(242)}@example.com`]) {
+    const longest = await create(valid({ email }));
+    assert.equal(longest.status, 201, `254 bytes is allowed: ${longest.text}`);
+  }
+  const u = (await create(valid({ email: 'ok@example.com' }))).body;
+  const r = await patch(u.id, { email: 'not an address', version: u.version });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.code, 'invalid_email');
+  assert.equal(r.body.error.field, 'email');
+  const wrongType = await patch(u.id, { email: 42, version: u.version });
+  assert.equal(wrongType.status, 400);
+  assert.equal(wrongType.body.error.field, 'email');
+  const same = await srv.req('GET', `/api/v1/users/${u.id}`, { token: admin.token });
+  assert.deepEqual(same.body, u, 'a refused update changes nothing');
+});
+
+test('a phone with letters or Chinese text is 422 invalid_phone naming phone; over 40 is 422 too', async () => {
+  for (const phone of ['138xxxx1111', '0571-88886666转8001', '138 王先生']) {
+    const r = await create(valid({ phone }));
+    assert.equal(r.status, 422, `${phone}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_phone', phone);
+    assert.equal(r.body.error.field, 'phone', phone);
+  }
+  const long = await create(valid({ phone: '1'.repeat(41) }));
+  assert.equal(long.status, 422);
+  assert.equal(long.body.error.field, 'phone');
+  const u = (await create(valid())).body;
+  const r = await patch(u.id, { phone: 'call me', version: u.version });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.code, 'invalid_phone');
+  assert.equal(r.body.error.field, 'phone');
+});
+
+test('shouhou user add takes --email and --phone and checks them like the API', async () => {
+  const username = uniq('cli');
+  const out = srv.cli(['user', 'add', '--username', username, '--role', 'technician', '--no-password',
+    '--email', 'tech@example.com', '--phone', '１３９ ００００ ２２２２']);
+  const id = Number(out.match(/with id (\d+)/)[1]);
+  const got = await srv.req('GET', `/api/v1/users/${id}`, { token: admin.token });
+  assert.equal(got.body.email, 'tech@example.com');
+  assert.equal(got.body.phone, '139 0000 2222');
+  for (const [option, value, field] of [['--email', 'tech at example.com', 'email'], ['--phone', 'none', 'phone']]) {
+    assert.throws(
+      () => srv.cli(['user', 'add', '--username', uniq('cli'), '--role', 'agent', '--no-password', option, value]),
+      (e) => e.status !== 0 && e.stderr.includes(`(${field})`),
+      option,
+    );
+  }
 });
 
 test('a missing user is 404 for GET and PATCH, and so is a non-numeric id', async () => {

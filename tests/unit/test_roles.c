@@ -36,11 +36,36 @@ static const char *const spec_roles[] = {
 #define NROLES (sizeof spec_roles / sizeof spec_roles[0])
 
 static const char *const spec_actions[] = {
-    "customer:read",  "customer:write", "customer:delete", "customer:history", "dealer:read",
-    "dealer:write",   "dealer:record",  "supplier:read",   "supplier:write",   "supplier:audit",
-    "project:read",   "project:write",  "equipment:write", "card:issue",       "import",
-    "audit:read",     "setting:read",   "setting:write",   "user:read",        "user:write",
-    "reference:read", "self",
+    "customer:read",
+    "customer:write",
+    "customer:delete",
+    "customer:history",
+    "dealer:read",
+    "dealer:write",
+    "dealer:record",
+    "supplier:read",
+    "supplier:write",
+    "supplier:audit",
+    "project:read",
+    "project:write",
+    "equipment:write",
+    "card:issue",
+    "import",
+    "audit:read",
+    "setting:read",
+    "setting:write",
+    "user:read",
+    "user:write",
+    "reference:read",
+    "self",
+    /* issue 4: tickets (SPEC C1-C7) and the work calendar */
+    "ticket:read",
+    "ticket:create",
+    "ticket:write",
+    "ticket:dispatch",
+    "ticket:field",
+    "ticket:close",
+    "calendar:write",
 };
 
 #define NACTIONS (sizeof spec_actions / sizeof spec_actions[0])

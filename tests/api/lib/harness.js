@@ -40,19 +40,25 @@ export class Server {
     this.dir = mkdtempSync(join(tmpdir(), 'shouhou-api-'));
     this.db = makeDatabase(this.dir);
     this.logPath = join(this.dir, 'server.log');
+    // Extra environment variables for the server and the CLI (SMTP, jobs tick, ...). The
+    // background jobs are off unless a test turns them on (SHOUHOU_JOBS: 'on'): a pass at
+    // the wall clock's time would add SLA events to other files' tickets at random moments;
+    // tests drive them with `jobs run --now` instead.
+    this.env = { SHOUHOU_JOBS: 'off' };
   }
 
   // Runs a CLI subcommand against this server's database; returns stdout.
   cli(args, input) {
     return execFileSync(bin, ['--log-level', 'warning', '--db', this.db.url, ...args], {
       input: input ?? '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.env },
     });
   }
 
   async start(extra = []) {
     const { openSync } = await import('node:fs');
     const log = openSync(this.logPath, 'a');
-    this.proc = spawn(bin, ['--db', this.db.url, 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', log] });
+    this.proc = spawn(bin, ['--db', this.db.url, 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', log], env: { ...process.env, ...this.env } });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     const port = await new Promise((resolve, reject) => {
       let out = '';
@@ -114,8 +120,9 @@ export class Server {
   }
 }
 
-export async function startServer(extra) {
+export async function startServer(extra, { env } = {}) {
   const s = new Server();
+  Object.assign(s.env, env || {});
   return s.start(extra);
 }
 

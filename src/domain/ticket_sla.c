@@ -1,0 +1,135 @@
+/* ticket_sla.c — the SLA policy from settings and calendar, and a ticket's deadlines (see
+ * ticket_sla.h). */
+#include "ticket_sla.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "settings.h"
+
+/* "HH:MM" at s → minutes (24:00 allowed as an end); -1 if malformed. */
+static int minutes_at(const char *s) {
+  if (strlen(s) < 5 || s[2] != ':')
+    return -1;
+  for (int i = 0; i < 5; i++)
+    if (i != 2 && (s[i] < '0' || s[i] > '9'))
+      return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h == 24 && m == 0)
+    return 1440;
+  return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+/* "08:30-12:00,13:30-17:30" → windows; false if malformed or more than fit. The settings
+ * layer validated it when it was stored; this is the belt to its braces. */
+static bool parse_windows(const char *text, struct sla_policy *p) {
+  p->nwindows = 0;
+  const char *s = text;
+  while (*s) {
+    if (p->nwindows == SLA_MAX_WINDOWS || strlen(s) < 11 || s[5] != '-')
+      return false;
+    int start = minutes_at(s), end = minutes_at(s + 6);
+    if (start < 0 || start >= 1440 || end <= start)
+      return false;
+    p->windows[p->nwindows].start_minute = start;
+    p->windows[p->nwindows].end_minute = end;
+    p->nwindows++;
+    s += 11;
+    if (*s == ',')
+      s++;
+    else if (*s)
+      return false;
+  }
+  /* The whole day is the same as no windows: the whole working day counts. */
+  if (p->nwindows == 1 && p->windows[0].start_minute == 0 && p->windows[0].end_minute == 1440)
+    p->nwindows = 0;
+  return true;
+}
+
+void ticket_policy_free(struct ticket_policy *policy) {
+  if (policy)
+    work_calendar_free(&policy->calendar);
+}
+
+enum sh_status ticket_policy_load(struct store_tx *tx, int tz_offset_minutes, int64_t around,
+                                  struct ticket_policy *out, struct sh_error *err) {
+  memset(out, 0, sizeof *out);
+  static const char *const hours_keys[SLA_STAGE_COUNT] = {"sla.onsite_hours", "sla.clear_hours",
+                                                          "sla.substitute_hours"};
+  int64_t v = 0;
+  enum sh_status rc = SH_OK;
+  for (int i = 0; rc == SH_OK && i < SLA_STAGE_COUNT; i++) {
+    rc = settings_int(tx, hours_keys[i], &v, err);
+    out->sla.stage_seconds[i] = v * 3600;
+  }
+  if (rc == SH_OK && (rc = settings_int(tx, "sla.warning_lead_minutes", &v, err)) == SH_OK)
+    out->sla.warning_lead_seconds = v * 60;
+  if (rc == SH_OK && (rc = settings_int(tx, "sla.escalation_step_minutes", &v, err)) == SH_OK)
+    out->step_seconds = v * 60;
+  out->sla.tz_offset_minutes = tz_offset_minutes;
+  char *clock = NULL, *pause = NULL, *hours = NULL;
+  if (rc == SH_OK)
+    rc = settings_text(tx, "sla.clock", &clock, err);
+  if (rc == SH_OK)
+    rc = settings_text(tx, "sla.pause_for_customer_delay", &pause, err);
+  if (rc == SH_OK)
+    rc = settings_text(tx, "sla.working_hours", &hours, err);
+  if (rc == SH_OK) {
+    out->pause = pause && strcmp(pause, "true") == 0;
+    out->sla.clock =
+        clock && strcmp(clock, "working") == 0 ? SLA_CLOCK_WORKING : SLA_CLOCK_CALENDAR;
+    if (!parse_windows(hours ? hours : "", &out->sla))
+      rc = sh_fail(err, SH_ERR_INVALID, "invalid_setting_value", "sla.working_hours", hours);
+  }
+  if (rc == SH_OK && out->sla.clock == SLA_CLOCK_WORKING) {
+    /* The year of the call and the next: a count over 72 h of working time can cross New
+     * Year; anything beyond is reported as not loaded by the rule. */
+    int year = calendar_year_of((around + tz_offset_minutes * 60) / 86400);
+    rc = work_calendar_read(tx, year - 1, year + 1, &out->calendar, err);
+    out->sla.calendar = &out->calendar.cal;
+  }
+  free(clock);
+  free(pause);
+  free(hours);
+  return rc;
+}
+
+static enum sh_status compute(const struct sla_policy *p, int64_t called_at,
+                              const struct sla_interval *pauses, size_t npauses,
+                              struct sla_deadline out[SLA_STAGE_COUNT], int *missing_year,
+                              bool *not_loaded, struct sh_error *err) {
+  enum sla_result r = sla_deadlines(p, called_at, pauses, npauses, out, missing_year);
+  if (r == SLA_NOT_LOADED) {
+    *not_loaded = true;
+    return SH_OK;
+  }
+  if (r != SLA_OK)
+    return sh_fail(err, SH_ERR_INVALID, "invalid_sla_policy", "sla.working_hours", NULL);
+  return SH_OK;
+}
+
+enum sh_status ticket_deadlines_compute(const struct ticket_policy *policy, int64_t called_at,
+                                        const struct sla_interval *customer_delays, size_t ndelays,
+                                        struct ticket_deadlines *out, struct sh_error *err) {
+  struct ticket_deadlines d = {0};
+  struct sla_policy p = policy->sla;
+  bool not_loaded = false;
+  enum sh_status rc = compute(&p, called_at, customer_delays, ndelays, d.appraisal, &d.missing_year,
+                              &not_loaded, err);
+  if (rc == SH_OK && not_loaded) {
+    /* Fall back to the calendar clock (see the header) and say so. */
+    d.calendar_fallback = true;
+    p.clock = SLA_CLOCK_CALENDAR;
+    not_loaded = false;
+    int missing = 0;
+    rc = compute(&p, called_at, customer_delays, ndelays, d.appraisal, &missing, &not_loaded, err);
+  }
+  if (rc == SH_OK)
+    rc = compute(&p, called_at, customer_delays, policy->pause ? ndelays : 0, d.due, &(int){0},
+                 &not_loaded, err);
+  if (rc == SH_OK && not_loaded)
+    rc = sh_fail(err, SH_ERR_INVALID, "invalid_sla_policy", "sla.clock", NULL);
+  if (rc == SH_OK)
+    *out = d;
+  return rc;
+}
