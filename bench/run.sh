@@ -30,8 +30,12 @@ fi
 "$bin" --log-level warning --db "$db" demo --seed 1 --customers "${CUSTOMERS:-5000}" >/dev/null
 export SHOUHOU_BENCH_TOKEN=$("$bin" --log-level warning --db "$db" token create --user admin 2>/dev/null)
 export SHOUHOU_BENCH_DIR=$PWD/bench
+# The background jobs (SLA watch, mail) would compete with what is measured.
+export SHOUHOU_JOBS=off
 
 start_server() {
+  # A fresh file: the previous server's "listening" line must not be read for this one's.
+  rm -f "$work/serve.out"
   "$bin" --log-level warning --db "$db" serve --port 0 "$@" >"$work/serve.out" 2>"$work/serve.err" &
   server_pid=$!
   for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
