@@ -204,6 +204,55 @@ enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
   return rc;
 }
 
+enum sh_status settings_snapshot_load(struct store_tx *tx, struct settings_snapshot *out,
+                                      struct sh_error *err) {
+  out->rows = NULL;
+  out->count = 0;
+  return store_setting_list(tx, &out->rows, &out->count, err);
+}
+
+void settings_snapshot_free(struct settings_snapshot *snapshot) {
+  for (size_t i = 0; snapshot->rows && i < snapshot->count; i++)
+    setting_row_free(&snapshot->rows[i]);
+  free(snapshot->rows);
+  snapshot->rows = NULL;
+  snapshot->count = 0;
+}
+
+/* The effective text of key in the snapshot: the stored value, else the default. */
+static const char *snapshot_value(const struct settings_snapshot *snapshot,
+                                  const struct setting_def *def) {
+  for (size_t i = 0; i < snapshot->count; i++)
+    if (strcmp(snapshot->rows[i].key, def->key) == 0 && snapshot->rows[i].value)
+      return snapshot->rows[i].value;
+  return def->default_value;
+}
+
+enum sh_status settings_snapshot_int(const struct settings_snapshot *snapshot, const char *key,
+                                     int64_t *out, struct sh_error *err) {
+  const struct setting_def *def = setting_find(key);
+  if (!def || def->type != SETTING_INT)
+    return sh_fail(err, SH_ERR_INTERNAL, "internal", key, "no such integer setting");
+  const char *text = snapshot_value(snapshot, def);
+  if (!text)
+    return sh_fail(err, SH_ERR_INVALID, "setting_unset", key, NULL);
+  if (!parse_int(text, out))
+    return sh_fail(err, SH_ERR_INTERNAL, "internal", key, "stored value is not an integer");
+  return SH_OK;
+}
+
+enum sh_status settings_snapshot_text(const struct settings_snapshot *snapshot, const char *key,
+                                      char **out, struct sh_error *err) {
+  const struct setting_def *def = setting_find(key);
+  if (!def || def->type == SETTING_INT)
+    return sh_fail(err, SH_ERR_INTERNAL, "internal", key, "no such text setting");
+  const char *text = snapshot_value(snapshot, def);
+  *out = text ? sh_strdup(text) : NULL;
+  if (text && !*out)
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  return SH_OK;
+}
+
 /* A setting's value text as its JSON type. */
 static json_t *value_json(const struct setting_def *def, const char *text) {
   if (!text)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../store/settings.h"
 #include "../store/store.h"
 #include "actor.h"
 #include "app.h"
@@ -59,6 +60,21 @@ enum sh_status settings_int(struct store_tx *tx, const char *key, int64_t *out,
  * *out is NULL while the setting has no value (optional texts are not an error). */
 enum sh_status settings_text(struct store_tx *tx, const char *key, char **out,
                              struct sh_error *err);
+
+/* All the stored values at once, for a unit that reads several settings (one query instead
+ * of one a key: the SLA policy reads nine). Read from it as from the unit. */
+struct settings_snapshot {
+  struct setting_row *rows;
+  size_t count;
+};
+enum sh_status settings_snapshot_load(struct store_tx *tx, struct settings_snapshot *out,
+                                      struct sh_error *err);
+void settings_snapshot_free(struct settings_snapshot *snapshot);
+/* As settings_int and settings_text, from the snapshot. */
+enum sh_status settings_snapshot_int(const struct settings_snapshot *snapshot, const char *key,
+                                     int64_t *out, struct sh_error *err);
+enum sh_status settings_snapshot_text(const struct settings_snapshot *snapshot, const char *key,
+                                      char **out, struct sh_error *err);
 
 /* Every setting as JSON objects {key, type, unit, value, default, origin, changed, spec,
  * label, version, updated_at, choices?, min?, max?}. Caller decrefs *out. */

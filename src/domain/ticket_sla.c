@@ -57,23 +57,27 @@ enum sh_status ticket_policy_load(struct store_tx *tx, int tz_offset_minutes, in
   static const char *const hours_keys[SLA_STAGE_COUNT] = {"sla.onsite_hours", "sla.clear_hours",
                                                           "sla.substitute_hours"};
   int64_t v = 0;
-  enum sh_status rc = SH_OK;
+  struct settings_snapshot snap;
+  enum sh_status rc = settings_snapshot_load(tx, &snap, err);
   for (int i = 0; rc == SH_OK && i < SLA_STAGE_COUNT; i++) {
-    rc = settings_int(tx, hours_keys[i], &v, err);
+    rc = settings_snapshot_int(&snap, hours_keys[i], &v, err);
     out->sla.stage_seconds[i] = v * 3600;
   }
-  if (rc == SH_OK && (rc = settings_int(tx, "sla.warning_lead_minutes", &v, err)) == SH_OK)
+  if (rc == SH_OK &&
+      (rc = settings_snapshot_int(&snap, "sla.warning_lead_minutes", &v, err)) == SH_OK)
     out->sla.warning_lead_seconds = v * 60;
-  if (rc == SH_OK && (rc = settings_int(tx, "sla.escalation_step_minutes", &v, err)) == SH_OK)
+  if (rc == SH_OK &&
+      (rc = settings_snapshot_int(&snap, "sla.escalation_step_minutes", &v, err)) == SH_OK)
     out->step_seconds = v * 60;
   out->sla.tz_offset_minutes = tz_offset_minutes;
   char *clock = NULL, *pause = NULL, *hours = NULL;
   if (rc == SH_OK)
-    rc = settings_text(tx, "sla.clock", &clock, err);
+    rc = settings_snapshot_text(&snap, "sla.clock", &clock, err);
   if (rc == SH_OK)
-    rc = settings_text(tx, "sla.pause_for_customer_delay", &pause, err);
+    rc = settings_snapshot_text(&snap, "sla.pause_for_customer_delay", &pause, err);
   if (rc == SH_OK)
-    rc = settings_text(tx, "sla.working_hours", &hours, err);
+    rc = settings_snapshot_text(&snap, "sla.working_hours", &hours, err);
+  settings_snapshot_free(&snap);
   if (rc == SH_OK) {
     out->pause = pause && strcmp(pause, "true") == 0;
     out->sla.clock =
