@@ -207,7 +207,11 @@ void api_ticket_list(struct api_request *req, struct api_response *resp) {
       int64_t id = json_integer_value(json_object_get(last, "id"));
       next = api_cursor_encode("id", f.descending, json_integer(id), id);
     }
-    api_reply(resp, 200, api_list_body(items, total, next));
+    /* Past the cap the count is a lower bound: "共 10000+ 条". */
+    bool more = total > STORE_TICKET_COUNT_CAP;
+    json_t *body = api_list_body(items, more ? STORE_TICKET_COUNT_CAP : total, next);
+    json_object_set_new(body, "total_is_lower_bound", json_boolean(more));
+    api_reply(resp, 200, body);
   }
   free(next);
   free(folded);

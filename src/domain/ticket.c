@@ -660,6 +660,7 @@ enum sh_status ticket_meet(struct ticket_ctx *c, const char *stage, int64_t seq,
       continue;
     d->met_at = at;
     d->next_check_at = 0;
+    d->active = false;
     rc = store_deadline_save(c->tx, d, err);
   }
   ticket_deadlines_free(list, n);
@@ -673,8 +674,9 @@ enum sh_status ticket_stop_watching(struct ticket_ctx *c, struct sh_error *err) 
   size_t n = 0;
   enum sh_status rc = store_deadlines_list(c->tx, c->t->id, &list, &n, err);
   for (size_t i = 0; rc == SH_OK && i < n; i++)
-    if (list[i].next_check_at) {
+    if (list[i].next_check_at || list[i].active) {
       list[i].next_check_at = 0;
+      list[i].active = false;
       rc = store_deadline_save(c->tx, &list[i], err);
     }
   ticket_deadlines_free(list, n);

@@ -82,6 +82,7 @@ struct ticket_deadline {
   char *stage; /* onsite clear substitute promise */
   int64_t seq, due_at, warn_at, appraisal_due_at, met_at, warned_at, breached_at, level;
   int64_t next_check_at; /* 0 for NULL */
+  bool active;           /* still running: not met, the ticket open (migration 0005) */
   char *note;
   int64_t created_by, created_at;
 };
@@ -113,7 +114,12 @@ enum sh_status store_ticket_get(struct store_tx *tx, int64_t id, const struct ti
 enum sh_status store_ticket_save(struct store_tx *tx, const struct ticket *t, int64_t now,
                                  struct sh_error *err);
 
-/* A page of tickets in scope, and the total that matches (total may be NULL). */
+/* Where counting stops (see store_ticket_list; count_sql in tickets.c says LIMIT 10001 —
+ * change them together). */
+#define STORE_TICKET_COUNT_CAP 10000
+
+/* A page of tickets in scope, and the total that matches (total may be NULL) — exact up to
+ * STORE_TICKET_COUNT_CAP; above it *total is STORE_TICKET_COUNT_CAP + 1. */
 enum sh_status store_ticket_list(struct store_tx *tx, const struct ticket_scope *scope,
                                  const struct ticket_filter *filter, struct ticket ***out,
                                  size_t *count, int64_t *total, struct sh_error *err);
@@ -121,7 +127,8 @@ void ticket_list_free(struct ticket **list, size_t count);
 
 enum sh_status store_deadline_insert(struct store_tx *tx, const struct ticket_deadline *d,
                                      struct sh_error *err);
-/* Writes due/warn/appraisal/met/warned/breached/level/next_check/note of (ticket, stage, seq). */
+/* Writes due/warn/appraisal/met/warned/breached/level/next_check/note/active of (ticket,
+ * stage, seq). A new deadline is active. */
 enum sh_status store_deadline_save(struct store_tx *tx, const struct ticket_deadline *d,
                                    struct sh_error *err);
 /* Every deadline of a ticket, stages first then promises by seq. */

@@ -103,6 +103,7 @@ test('region isolation: other regions and unassigned technicians get 404', async
   assert.equal((await srv.req('GET', `/api/v1/tickets/${ticket.id}`, { token: techA.token })).status, 404); // not assigned yet
   const list = await ok(await srv.req('GET', '/api/v1/tickets', { token: agentJs.token }));
   assert.equal(list.total, 0);
+  assert.equal(list.total_is_lower_bound, false);
   const mine = await ok(await srv.req('GET', '/api/v1/tickets?status=open&technician_id=-1', { token: dispatcher.token }));
   assert.ok(mine.items.some((t) => t.id === ticket.id));
   assert.equal(mine.items.find((t) => t.id === ticket.id).next_deadline.stage, 'onsite');
@@ -430,4 +431,19 @@ test('a ticket closed before its deadlines came: the stages were not needed, nei
   let t = await ok(await srv.req('POST', '/api/v1/tickets', { token: agent.token, body: { customer_id: customer.id, fault: '电话指导后恢复' } }), 201);
   t = await ok(await srv.req('POST', `/api/v1/tickets/${t.id}/close`, { token: agent.token, body: { outcome: 'no_fault', version: t.version } }));
   assert.deepEqual(t.deadlines.map((d) => [d.state, d.overdue_seconds]), [['not_needed', 0], ['not_needed', 0], ['not_needed', 0]]);
+});
+
+test('due within N minutes: open tickets with a running deadline in the window, not met, not closed', async () => {
+  const calledAt = new Date(Date.now() - 23 * H * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  let t = await ok(await srv.req('POST', '/api/v1/tickets', { token: agent.token, body: { customer_id: customer.id, fault: '一小时内到期', called_at: calledAt } }), 201);
+  const ids = async (minutes) => (await ok(await srv.req('GET', `/api/v1/tickets?due_within_minutes=${minutes}&page_size=100`, { token: dispatcher.token }))).items.map((x) => x.id);
+  // On site due 24 h after the call: in about an hour.
+  assert.ok((await ids(90)).includes(t.id), 'due within 90 minutes');
+  assert.ok(!(await ids(30)).includes(t.id), 'not within 30');
+  t = await ok(await srv.req('POST', `/api/v1/tickets/${t.id}/assign`, { token: dispatcher.token, body: { technician_id: techA.id, version: t.version, at: calledAt } }));
+  t = await ok(await srv.req('POST', `/api/v1/tickets/${t.id}/arrive`, { token: techA.token, body: { version: t.version } }));
+  assert.ok(!(await ids(90)).includes(t.id), 'the on-site stage is met');
+  assert.ok((await ids(25 * 60 + 30)).includes(t.id), 'the clear stage still runs');
+  t = await ok(await srv.req('POST', `/api/v1/tickets/${t.id}/close`, { token: dispatcher.token, body: { outcome: 'no_fault', version: t.version } }));
+  assert.ok(!(await ids(100000)).includes(t.id), 'a closed ticket runs no deadline');
 });
