@@ -14,7 +14,8 @@ char *base64url_encode(const void *data, size_t n) {
   return out;
 }
 
-char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
+/* Decodes text in the given libsodium variant, NUL-terminated for callers that read text. */
+static char *decode(const char *text, size_t max_len, size_t *out_len, int variant) {
   size_t n = strlen(text);
   if (n > max_len)
     return NULL;
@@ -22,8 +23,7 @@ char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
   size_t len = 0;
   if (!out)
     return NULL;
-  if (sodium_base642bin(out, n + 1, text, n, NULL, &len, NULL,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+  if (sodium_base642bin(out, n + 1, text, n, NULL, &len, NULL, variant) != 0) {
     free(out);
     return NULL;
   }
@@ -32,21 +32,12 @@ char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
   return (char *)out;
 }
 
+char *base64url_decode(const char *text, size_t max_len, size_t *out_len) {
+  return decode(text, max_len, out_len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 char *base64_decode(const char *text, size_t max_len, size_t *out_len) {
-  size_t n = strlen(text);
-  if (n > max_len)
-    return NULL;
-  unsigned char *out = sh_calloc(n + 1, 1);
-  size_t len = 0;
-  if (!out)
-    return NULL;
-  if (sodium_base642bin(out, n + 1, text, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) !=
-      0) {
-    free(out);
-    return NULL;
-  }
-  *out_len = len;
-  return (char *)out;
+  return decode(text, max_len, out_len, sodium_base64_VARIANT_ORIGINAL);
 }
 
 char *hex_decode(const char *text, size_t *out_len) {

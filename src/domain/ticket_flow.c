@@ -305,6 +305,17 @@ static enum sh_status act_clear(struct ticket_ctx *c, struct sh_error *err) {
   return rc;
 }
 
+/* Ends the ticket (closed or cancelled): the watch stops, agreed visits are called off. */
+static enum sh_status finish(struct ticket_ctx *c, const char *status, struct sh_error *err) {
+  c->t->closed_at = c->now;
+  enum sh_status rc = set_text(&c->t->status, status, err);
+  if (rc == SH_OK)
+    rc = ticket_stop_watching(c, err);
+  if (rc == SH_OK)
+    rc = store_appointments_finish(c->tx, c->t->id, "cancelled", c->now, err);
+  return rc;
+}
+
 struct close_body {
   char *outcome, *reason;
   int64_t version;
@@ -331,16 +342,10 @@ static enum sh_status act_close(struct ticket_ctx *c, struct sh_error *err) {
     rc = sh_fail(err, SH_ERR_CONFLICT, "signature_required", "signature", NULL);
   if (rc == SH_OK)
     rc = ticket_require_version(c, b.version, err);
-  if (rc == SH_OK) {
-    c->t->closed_at = c->now;
-    rc = set_text(&c->t->status, "closed", err);
-  }
+  if (rc == SH_OK)
+    rc = finish(c, "closed", err);
   if (rc == SH_OK)
     rc = set_text(&c->t->outcome, b.outcome, err);
-  if (rc == SH_OK)
-    rc = ticket_stop_watching(c, err);
-  if (rc == SH_OK)
-    rc = store_appointments_finish(c->tx, c->t->id, "cancelled", c->now, err);
   if (rc == SH_OK)
     jsonx_set_str(c->detail, "outcome", b.outcome);
   free(b.outcome);
@@ -359,14 +364,8 @@ static enum sh_status act_cancel(struct ticket_ctx *c, struct sh_error *err) {
     rc = ticket_require_open(c->t, err);
   if (rc == SH_OK)
     rc = ticket_require_version(c, b.version, err);
-  if (rc == SH_OK) {
-    c->t->closed_at = c->now;
-    rc = set_text(&c->t->status, "cancelled", err);
-  }
   if (rc == SH_OK)
-    rc = ticket_stop_watching(c, err);
-  if (rc == SH_OK)
-    rc = store_appointments_finish(c->tx, c->t->id, "cancelled", c->now, err);
+    rc = finish(c, "cancelled", err);
   if (rc == SH_OK)
     jsonx_set_str(c->detail, "reason", b.reason);
   free(b.reason);

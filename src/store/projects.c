@@ -397,26 +397,6 @@ static enum sh_status compose(struct buf *sql, const struct project_filter *f,
   return rc;
 }
 
-/* A LIKE pattern with ! as the escape character: %q%. */
-static char *like_pattern(const char *q) {
-  struct buf b;
-  buf_init(&b, 2 * SH_MAX_QUERY_BYTES + 8);
-  enum sh_status rc = buf_append(&b, "%", 1);
-  for (const char *s = q; rc == SH_OK && *s; s++) {
-    if (*s == '%' || *s == '_' || *s == '!')
-      rc = buf_append(&b, "!", 1);
-    if (rc == SH_OK)
-      rc = buf_append(&b, s, 1);
-  }
-  if (rc == SH_OK)
-    rc = buf_append(&b, "%", 1);
-  if (rc != SH_OK) {
-    buf_free(&b);
-    return NULL;
-  }
-  return buf_detach(&b);
-}
-
 enum sh_status store_project_list(struct store_tx *tx, const struct project_filter *f,
                                   const struct customer_scope *scope, struct project ***out,
                                   size_t *count, int64_t *total, struct sh_error *err) {
@@ -435,7 +415,7 @@ enum sh_status store_project_list(struct store_tx *tx, const struct project_filt
     rc = sh_fail(err, SH_ERR_INTERNAL, "internal", NULL, "query too long");
     goto out;
   }
-  if (f->q && *f->q && !(pattern = like_pattern(f->q))) {
+  if (f->q && *f->q && !(pattern = store_like_pattern(f->q))) {
     rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
     goto out;
   }

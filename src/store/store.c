@@ -216,6 +216,21 @@ void store_fields_free(const struct store_field *fields, size_t nfields, void *o
     }
 }
 
+char *store_like_pattern(const char *q) {
+  size_t n = strlen(q), k = 0;
+  char *p = sh_calloc(2 * n + 3, 1);
+  if (!p)
+    return NULL;
+  p[k++] = '%';
+  for (size_t i = 0; i < n; i++) {
+    if (q[i] == '%' || q[i] == '_' || q[i] == '!')
+      p[k++] = '!';
+    p[k++] = q[i];
+  }
+  p[k] = '%';
+  return p;
+}
+
 void store_rows_free(struct store_rows *rows) {
   if (!rows)
     return;

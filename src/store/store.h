@@ -106,6 +106,10 @@ bool store_rows_fill(const struct store_rows *rows, size_t r, const struct store
 /* Frees the TEXT members of obj named by fields (not obj itself). */
 void store_fields_free(const struct store_field *fields, size_t nfields, void *obj);
 
+/* "%q%" for LIKE ... ESCAPE '!': q's own %, _ and ! escaped with !, so a search for "50%"
+ * finds the text "50%". NULL when out of memory. Caller frees. */
+char *store_like_pattern(const char *q);
+
 /* Runs a whole SQL script (several statements, no parameters) on the handle; for
  * migrations. */
 enum sh_status store_exec_script(struct store_tx *tx, const char *sql, struct sh_error *err);

@@ -307,24 +307,6 @@ enum sh_status store_receipt_insert(struct store_tx *tx, const struct ticket_rec
   return rc;
 }
 
-/* "%q%" with ! escaping LIKE's wildcards. Caller frees. */
-static char *like_pattern(const char *q) {
-  size_t n = strlen(q);
-  char *p = sh_calloc(2 * n + 3, 1);
-  if (!p)
-    return NULL;
-  size_t k = 0;
-  p[k++] = '%';
-  for (size_t i = 0; i < n; i++) {
-    if (q[i] == '%' || q[i] == '_' || q[i] == '!')
-      p[k++] = '!';
-    p[k++] = q[i];
-  }
-  p[k++] = '%';
-  p[k] = '\0';
-  return p;
-}
-
 #define RECEIPT_SCOPE                                                                              \
   STORE_TICKET_SCOPE " AND (CAST($5 AS TEXT) IS NULL OR r.search_text LIKE CAST($5 AS TEXT) "      \
                      "ESCAPE '!')"
@@ -334,7 +316,7 @@ enum sh_status store_receipt_search(struct store_tx *tx, const struct ticket_sco
                                     struct ticket_receipt **out, size_t *count, int64_t *total,
                                     struct sh_error *err) {
   char *pattern = NULL;
-  if (q && *q && !(pattern = like_pattern(q)))
+  if (q && *q && !(pattern = store_like_pattern(q)))
     return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   struct store_param v[] = {
       SP_INT(scope->user_id),

@@ -317,29 +317,11 @@ static const char count_sql[] =
     "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE" STORE_TICKET_SCOPE TICKET_FILTERS
     " AND $13 = $13 AND $14 = $14 AND $15 = $15 LIMIT 10001) AS capped";
 
-/* "%q%" with ! escaping LIKE's wildcards. Caller frees. */
-static char *like_pattern(const char *q) {
-  size_t n = strlen(q);
-  char *p = sh_calloc(2 * n + 3, 1);
-  if (!p)
-    return NULL;
-  size_t k = 0;
-  p[k++] = '%';
-  for (size_t i = 0; i < n; i++) {
-    if (q[i] == '%' || q[i] == '_' || q[i] == '!')
-      p[k++] = '!';
-    p[k++] = q[i];
-  }
-  p[k++] = '%';
-  p[k] = '\0';
-  return p;
-}
-
 enum sh_status store_ticket_list(struct store_tx *tx, const struct ticket_scope *scope,
                                  const struct ticket_filter *f, struct ticket ***out, size_t *count,
                                  int64_t *total, struct sh_error *err) {
   char *pattern = NULL;
-  if (f->q && *f->q && !(pattern = like_pattern(f->q)))
+  if (f->q && *f->q && !(pattern = store_like_pattern(f->q)))
     return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   struct store_param v[] = {
       SP_INT(scope->user_id),
