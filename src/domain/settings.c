@@ -42,8 +42,10 @@ static int parse_hhmm(const char *s) {
   return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
-static bool valid_ranges(const char *s) {
+bool setting_time_ranges_parse(const char *s, struct setting_time_range *out, size_t max,
+                               size_t *count) {
   int last_end = -1;
+  size_t n = 0;
   while (*s) {
     int start = parse_hhmm(s);
     if (start < 0 || s[5] != '-')
@@ -52,6 +54,11 @@ static bool valid_ranges(const char *s) {
     int end = strncmp(s + 6, "24:00", 5) == 0 ? 24 * 60 : parse_hhmm(s + 6);
     if (end < 0 || end <= start || start < last_end)
       return false;
+    if (out && n == max)
+      return false;
+    if (out)
+      out[n] = (struct setting_time_range){.start_minute = start, .end_minute = end};
+    n++;
     last_end = end;
     s += 11;
     if (*s == ',' && s[1]) /* a comma must lead to another range */
@@ -59,6 +66,8 @@ static bool valid_ranges(const char *s) {
     else if (*s)
       return false;
   }
+  if (count)
+    *count = n;
   return last_end >= 0;
 }
 
@@ -131,7 +140,7 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
     ok = strlen(text) == 5 && parse_hhmm(text) >= 0;
     break;
   case SETTING_TIME_RANGES:
-    ok = valid_ranges(text);
+    ok = setting_time_ranges_parse(text, NULL, 0, NULL);
     break;
   case SETTING_MONTHS:
     ok = valid_months(text);

@@ -46,6 +46,17 @@ extern const size_t setting_def_count;
 /* The definition of key, NULL if there is none. */
 const struct setting_def *setting_find(const char *key);
 
+/* A daily range of local time, [start_minute, end_minute), end ≤ 1440. */
+struct setting_time_range {
+  int start_minute;
+  int end_minute;
+};
+/* Reads a SETTING_TIME_RANGES value ("08:30-12:00,13:30-17:30"; "24:00" only as an end;
+ * increasing, not overlapping) into out[0..max) and *count (both may be NULL: validation
+ * only, any number of ranges). False if malformed, or if out is given and more than max. */
+bool setting_time_ranges_parse(const char *text, struct setting_time_range *out, size_t max,
+                               size_t *count);
+
 /* Checks that text is a valid value for def (SH_ERR_INVALID "invalid_setting_value"). */
 enum sh_status setting_validate(const struct setting_def *def, const char *text,
                                 struct sh_error *err);

@@ -7,41 +7,19 @@
 
 #include "settings.h"
 
-/* "HH:MM" at s → minutes (24:00 allowed as an end); -1 if malformed. */
-static int minutes_at(const char *s) {
-  if (strlen(s) < 5 || s[2] != ':')
-    return -1;
-  for (int i = 0; i < 5; i++)
-    if (i != 2 && (s[i] < '0' || s[i] > '9'))
-      return -1;
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h == 24 && m == 0)
-    return 1440;
-  return h < 24 && m < 60 ? h * 60 + m : -1;
-}
-
-/* "08:30-12:00,13:30-17:30" → windows; false if malformed or more than fit. The settings
- * layer validated it when it was stored; this is the belt to its braces. */
+/* The working clock's windows from sla.working_hours (settings.h reads the text). */
 static bool parse_windows(const char *text, struct sla_policy *p) {
-  p->nwindows = 0;
-  const char *s = text;
-  while (*s) {
-    if (p->nwindows == SLA_MAX_WINDOWS || strlen(s) < 11 || s[5] != '-')
-      return false;
-    int start = minutes_at(s), end = minutes_at(s + 6);
-    if (start < 0 || start >= 1440 || end <= start)
-      return false;
-    p->windows[p->nwindows].start_minute = start;
-    p->windows[p->nwindows].end_minute = end;
-    p->nwindows++;
-    s += 11;
-    if (*s == ',')
-      s++;
-    else if (*s)
-      return false;
+  struct setting_time_range ranges[SLA_MAX_WINDOWS];
+  size_t n = 0;
+  if (*text && !setting_time_ranges_parse(text, ranges, SLA_MAX_WINDOWS, &n))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    p->windows[i].start_minute = ranges[i].start_minute;
+    p->windows[i].end_minute = ranges[i].end_minute;
   }
+  p->nwindows = n;
   /* The whole day is the same as no windows: the whole working day counts. */
-  if (p->nwindows == 1 && p->windows[0].start_minute == 0 && p->windows[0].end_minute == 1440)
+  if (n == 1 && ranges[0].start_minute == 0 && ranges[0].end_minute == 1440)
     p->nwindows = 0;
   return true;
 }
