@@ -66,6 +66,24 @@ struct person_body {
   int64_t version, at;
 };
 
+/* Who a ticket may go to: the user's role if they exist and are active (ROLE_COUNT when
+ * not), and whether their region grants cover the ticket's site. */
+static enum sh_status user_fit(struct ticket_ctx *c, int64_t user_id, enum role *role, bool *covers,
+                               struct sh_error *err) {
+  struct user_record *u = NULL;
+  *role = ROLE_COUNT;
+  *covers = false;
+  enum sh_status rc = store_user_get(c->tx, user_id, &u, err);
+  if (rc == SH_ERR_NOT_FOUND)
+    return SH_OK;
+  if (rc == SH_OK && (!u->active || !role_parse(u->role, role)))
+    *role = ROLE_COUNT;
+  user_record_free(u);
+  if (rc == SH_OK && *role != ROLE_COUNT)
+    rc = store_user_covers_region(c->tx, user_id, c->t->region_code, covers, err);
+  return rc;
+}
+
 static enum sh_status act_assign(struct ticket_ctx *c, struct sh_error *err) {
   static const struct jfield fields[] = {
       {"technician_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2,
@@ -87,9 +105,10 @@ static enum sh_status act_assign(struct ticket_ctx *c, struct sh_error *err) {
     rc = sh_fail(err, SH_ERR_CONFLICT, "step_out_of_order", "status", c->t->status);
   if (rc == SH_OK)
     rc = ticket_require_version(c, b.version, err);
+  enum role role = ROLE_COUNT;
   if (rc == SH_OK)
-    rc = store_technician_covers(c->tx, b.user_id, c->t->region_code, &covers, err);
-  if (rc == SH_OK && !covers)
+    rc = user_fit(c, b.user_id, &role, &covers, err);
+  if (rc == SH_OK && (role != ROLE_TECHNICIAN || !covers))
     rc = sh_fail(err, SH_ERR_INVALID, "technician_not_available", "technician_id", NULL);
   int64_t previous = c->t->technician_id;
   if (rc == SH_OK) {
@@ -147,20 +166,13 @@ static enum sh_status act_handover(struct ticket_ctx *c, struct sh_error *err) {
     jsonx_set_str(c->detail, "note", b.note);
     /* The owner (首问负责) stays: the hand-over changes who works the case, not whose it
      * is. It goes to an active member of staff who covers the ticket's region. */
-    struct user_record *u = NULL;
     bool covers = false;
-    rc = store_user_get(c->tx, b.user_id, &u, err);
     enum role role = ROLE_COUNT;
-    if (rc == SH_ERR_NOT_FOUND)
+    rc = user_fit(c, b.user_id, &role, &covers, err);
+    if (rc == SH_OK && (role == ROLE_COUNT || role == ROLE_DEALER || role == ROLE_CUSTOMER))
       rc = sh_fail(err, SH_ERR_INVALID, "unknown_user", "handler_id", NULL);
-    if (rc == SH_OK &&
-        (!u->active || !role_parse(u->role, &role) || role == ROLE_DEALER || role == ROLE_CUSTOMER))
-      rc = sh_fail(err, SH_ERR_INVALID, "unknown_user", "handler_id", NULL);
-    if (rc == SH_OK)
-      rc = store_user_covers_region(c->tx, b.user_id, c->t->region_code, &covers, err);
     if (rc == SH_OK && !covers)
       rc = sh_fail(err, SH_ERR_INVALID, "region_not_granted", "handler_id", NULL);
-    user_record_free(u);
     /* A fault registered through the portal or by a dealer has no agent yet: the first
      * member of staff it is handed to takes it as its owner (首问负责 begins with them). */
     struct user_record *owner = NULL;

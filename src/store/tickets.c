@@ -556,20 +556,3 @@ enum sh_status store_technician_loads(struct store_tx *tx, int64_t viewer_id,
   *count = n;
   return SH_OK;
 }
-
-enum sh_status store_technician_covers(struct store_tx *tx, int64_t user_id,
-                                       const char *region_code, bool *covers,
-                                       struct sh_error *err) {
-  struct store_rows *rows = NULL;
-  struct store_param v[] = {SP_INT(user_id), SP_TEXT(region_code)};
-  enum sh_status rc = store_exec(
-      tx,
-      "SELECT 1 FROM users u WHERE u.id = $1 AND u.role = 'technician' AND u.active = 1 AND "
-      "EXISTS (SELECT 1 FROM user_regions ur WHERE ur.user_id = u.id AND "
-      "substr($2, 1, length(ur.prefix)) = ur.prefix)",
-      v, 2, &rows, err);
-  if (rc == SH_OK)
-    *covers = store_rows_count(rows) > 0;
-  store_rows_free(rows);
-  return rc;
-}

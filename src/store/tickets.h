@@ -157,8 +157,4 @@ enum sh_status store_technician_loads(struct store_tx *tx, int64_t viewer_id,
                                       struct sh_error *err);
 void technician_loads_free(struct technician_load *list, size_t count);
 
-/* A user who may take tickets in region: active, of role technician, a grant covering it. */
-enum sh_status store_technician_covers(struct store_tx *tx, int64_t user_id,
-                                       const char *region_code, bool *covers, struct sh_error *err);
-
 #endif
