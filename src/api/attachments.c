@@ -8,7 +8,6 @@
 
 #include "../base/multipart.h"
 #include "../domain/attachment.h"
-#include "../store/attachments.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -106,5 +105,5 @@ void api_attachment_get(struct api_request *req, struct api_response *resp) {
   resp->raw_len = len;
   resp->content_type = type;
   disposition(info, resp->disposition, sizeof resp->disposition);
-  attachment_info_free(info);
+  attachment_free(info);
 }

@@ -161,3 +161,7 @@ enum sh_status attachment_get(struct app *app, const struct actor *actor, int64_
   }
   return rc;
 }
+
+void attachment_free(struct attachment_info *info) {
+  attachment_info_free(info);
+}

@@ -24,9 +24,12 @@ enum sh_status attachment_add(struct app *app, const struct actor *actor, int64_
                               const void *data, size_t len, json_t **out, struct sh_error *err);
 
 /* One attachment with its bytes, if the caller may see its ticket (404 otherwise). Caller
- * frees *data and *info (attachment_info_free from store/attachments.h). */
+ * frees *data, and *info with attachment_free. */
 enum sh_status attachment_get(struct app *app, const struct actor *actor, int64_t id,
                               struct attachment_info **info, char **data, size_t *len,
                               struct sh_error *err);
+
+/* Frees what attachment_get gave as info; NULL is fine. */
+void attachment_free(struct attachment_info *info);
 
 #endif
