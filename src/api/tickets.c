@@ -106,6 +106,17 @@ void api_ticket_timeline(struct api_request *req, struct api_response *resp) {
     api_error(req, resp, &err);
 }
 
+/* A cursor page was fetched one row longer than it shows: that row says there is a next
+ * page. Drops it and answers the cursor after the last row shown (by id), or NULL. */
+static char *next_cursor(const struct list_params *lp, json_t *items, bool descending) {
+  if (!lp->keyset || json_array_size(items) <= (size_t)lp->page_size)
+    return NULL;
+  json_array_remove(items, json_array_size(items) - 1);
+  json_t *last = json_array_get(items, json_array_size(items) - 1);
+  int64_t id = json_integer_value(json_object_get(last, "id"));
+  return api_cursor_encode("id", descending, json_integer(id), id);
+}
+
 static const char *const statuses[] = {"open",    "new",    "assigned",  "on_site",
                                        "cleared", "closed", "cancelled", NULL};
 
@@ -200,13 +211,7 @@ void api_ticket_list(struct api_request *req, struct api_response *resp) {
     ok = false;
   }
   if (ok) {
-    /* A cursor page fetched one row more than it shows: that row says there is a next. */
-    if (lp.keyset && json_array_size(items) > (size_t)lp.page_size) {
-      json_array_remove(items, json_array_size(items) - 1);
-      json_t *last = json_array_get(items, json_array_size(items) - 1);
-      int64_t id = json_integer_value(json_object_get(last, "id"));
-      next = api_cursor_encode("id", f.descending, json_integer(id), id);
-    }
+    next = next_cursor(&lp, items, f.descending);
     /* Past the cap the count is a lower bound: "共 10000+ 条". */
     bool more = total > STORE_TICKET_COUNT_CAP;
     json_t *body = api_list_body(items, more ? STORE_TICKET_COUNT_CAP : total, next);
@@ -305,12 +310,7 @@ void api_receipt_list(struct api_request *req, struct api_response *resp) {
     api_list_params_free(&lp);
     return;
   }
-  if (lp.keyset && json_array_size(items) > (size_t)lp.page_size) {
-    json_array_remove(items, json_array_size(items) - 1);
-    json_t *last = json_array_get(items, json_array_size(items) - 1);
-    int64_t id = json_integer_value(json_object_get(last, "id"));
-    next = api_cursor_encode("id", true, json_integer(id), id);
-  }
+  next = next_cursor(&lp, items, true);
   api_reply(resp, 200, api_list_body(items, total, next));
   free(next);
   api_list_params_free(&lp);
