@@ -125,7 +125,7 @@ enum sla_state {
 };
 
 /* The state of a stage at now; met_at is 0 while the stage is not met. A stage met at
- * exactly due_at is on time (届满 includes the last instant, SPEC intro). deadline is not
+ * exactly due_at is on time: 届满 includes the last instant (SPEC intro). deadline is not
  * NULL (here and in the two functions below; asserted). */
 enum sla_state sla_stage_state(const struct sla_deadline *deadline, int64_t met_at, int64_t now);
 
