@@ -90,7 +90,10 @@ void api_attachment_get(struct api_request *req, struct api_response *resp) {
   char *data = NULL;
   size_t len = 0;
   struct sh_error err;
-  if (attachment_get(req->app, &req->actor, id, &info, &data, &len, &err) != SH_OK) {
+  /* Every kind of owner an attachment can have, each checking its own visibility. */
+  static const struct attachment_owner *const owners[] = {&attachment_ticket_owner};
+  if (attachment_get(req->app, &req->actor, id, owners, sizeof owners / sizeof owners[0], &info,
+                     &data, &len, &err) != SH_OK) {
     api_error(req, resp, &err);
     return;
   }

@@ -473,6 +473,16 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
   return rc;
 }
 
+enum sh_status ticket_create_in(struct store_tx *tx, struct app *app, const struct actor *actor,
+                                const struct ticket_intake *in, int64_t *id,
+                                struct sh_error *err) {
+  struct create_arg a = {.app = app, .actor = actor, .in = in};
+  enum sh_status rc = create_in(tx, &a, err);
+  if (rc == SH_OK)
+    *id = a.id;
+  return rc;
+}
+
 enum sh_status ticket_create(struct app *app, const struct actor *actor,
                              const struct ticket_intake *in, const char *idempotency_key,
                              json_t **out, bool *replayed, struct sh_error *err) {

@@ -37,6 +37,13 @@ enum sh_status ticket_create(struct app *app, const struct actor *actor,
                              const struct ticket_intake *in, const char *idempotency_key,
                              json_t **out, bool *replayed, struct sh_error *err);
 
+/* The same inside the caller's unit, for work another record causes (a defect found on a
+ * return visit becomes corrective work at once, SPEC D1): no idempotency key; *id gets the
+ * new ticket's id. The dispatchers are told in the same unit. */
+enum sh_status ticket_create_in(struct store_tx *tx, struct app *app, const struct actor *actor,
+                                const struct ticket_intake *in, int64_t *id,
+                                struct sh_error *err);
+
 /* The ticket with its deadlines (state, overdue), parts, bill, spare loans, appointments,
  * delays, promises, receipt and attachments. */
 enum sh_status ticket_get(struct app *app, const struct actor *actor, int64_t id, json_t **out,

@@ -34,7 +34,9 @@ static const char *const action_names[ACTION_COUNT] = {
     "project:read",    "project:write",  "equipment:write", "card:issue",       "import",
     "audit:read",      "setting:read",   "setting:write",   "user:read",        "user:write",
     "reference:read",  "self",           "ticket:read",     "ticket:create",    "ticket:write",
-    "ticket:dispatch", "ticket:field",   "ticket:close",    "calendar:write",
+    "ticket:dispatch", "ticket:field",   "ticket:close",    "calendar:write",   "visit:read",
+    "visit:plan",      "visit:write",    "phrase:write",    "survey:write",     "complaint:read",
+    "complaint:write", "complaint:assign", "complaint:answer", "kpi:read",
 };
 
 #define R(role) (1u << (role))
@@ -103,6 +105,31 @@ static const unsigned matrix[ACTION_COUNT] = {
     [ACTION_TICKET_CLOSE] = R(ROLE_AGENT) | R(ROLE_DISPATCHER) | R(ROLE_TECHNICIAN) |
                             R(ROLE_ENGINEERING_MANAGER) | MANAGERS,
     [ACTION_CALENDAR_WRITE] = R(ROLE_ADMIN),
+    /* Return visits (SPEC D1-D4). Staff read them within their regions. The engineering
+     * manager plans the dates (由工程部经理统一安排, 确定回访日期) and names the project
+     * manager who leads; the department's management may too. The visit itself is the
+     * desk's (phone), the project manager's and the technicians' (on site). The desk's
+     * quick phrases are kept by management; survey campaigns are management's. Dealers and
+     * customers see none of it (internal follow-up). */
+    [ACTION_VISIT_READ] = STAFF,
+    [ACTION_VISIT_PLAN] = R(ROLE_ENGINEERING_MANAGER) | MANAGERS,
+    [ACTION_VISIT_WRITE] = R(ROLE_AGENT) | R(ROLE_PROJECT_MANAGER) | R(ROLE_TECHNICIAN) |
+                           R(ROLE_ENGINEERING_MANAGER) | MANAGERS,
+    [ACTION_PHRASE_WRITE] = MANAGERS,
+    [ACTION_SURVEY_WRITE] = MANAGERS,
+    /* Complaints (SPEC E1-E3; work plan 2 §七, §十.2). Any staff member who takes one
+     * registers it and adds its documents (reading them: staff in their regions). The desk
+     * (客服部) runs the procedure — written notices to the departments, the callback, the
+     * archive — and so may the engineering manager and management; the category tree is
+     * configuration (setting:write). A department's answer is given by the person the notice names (checked
+     * in the domain) or management. */
+    [ACTION_COMPLAINT_READ] = STAFF,
+    [ACTION_COMPLAINT_WRITE] = STAFF,
+    [ACTION_COMPLAINT_ASSIGN] = R(ROLE_AGENT) | R(ROLE_ENGINEERING_MANAGER) | MANAGERS,
+    [ACTION_COMPLAINT_ANSWER] = STAFF,
+    /* The KPIs of D5 are read by the desk, the engineering side, QC and management. */
+    [ACTION_KPI_READ] = R(ROLE_AGENT) | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_PROJECT_MANAGER) |
+                        R(ROLE_QC) | MANAGERS,
 };
 
 bool role_parse(const char *name, enum role *out) {

@@ -3,6 +3,7 @@
  * PostgreSQL: libpq's text result would otherwise escape bytea), decoded here. */
 #include "attachments.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "../base/codec.h"
@@ -88,5 +89,53 @@ enum sh_status store_attachment_get(struct store_tx *tx, int64_t id, struct atta
   *info = a;
   *data = bytes;
   *len = n;
+  return SH_OK;
+}
+
+static const struct store_field info_fields[] = {
+    {STORE_F_INT, offsetof(struct attachment_info, id)},
+    {STORE_F_TEXT, offsetof(struct attachment_info, owner_kind)},
+    {STORE_F_INT, offsetof(struct attachment_info, owner_id)},
+    {STORE_F_TEXT, offsetof(struct attachment_info, kind)},
+    {STORE_F_TEXT, offsetof(struct attachment_info, name)},
+    {STORE_F_TEXT, offsetof(struct attachment_info, content_type)},
+    {STORE_F_INT, offsetof(struct attachment_info, size)},
+    {STORE_F_TEXT, offsetof(struct attachment_info, sha256)},
+    {STORE_F_INT, offsetof(struct attachment_info, created_by)},
+    {STORE_F_INT, offsetof(struct attachment_info, created_at)},
+};
+#define NINFO (sizeof info_fields / sizeof info_fields[0])
+
+void attachment_infos_free(struct attachment_info *list, size_t count) {
+  for (size_t i = 0; list && i < count; i++)
+    store_fields_free(info_fields, NINFO, &list[i]);
+  free(list);
+}
+
+enum sh_status store_attachment_list(struct store_tx *tx, const char *owner_kind, int64_t owner_id,
+                                     struct attachment_info **out, size_t *count,
+                                     struct sh_error *err) {
+  struct store_param v[] = {SP_TEXT(owner_kind), SP_INT(owner_id)};
+  struct store_rows *rows = NULL;
+  enum sh_status rc = store_exec(tx,
+                                 "SELECT id, owner_kind, owner_id, kind, name, content_type, "
+                                 "size, sha256, COALESCE(created_by, 0), created_at "
+                                 "FROM attachments WHERE owner_kind = $1 AND owner_id = $2 "
+                                 "ORDER BY id",
+                                 v, 2, &rows, err);
+  size_t n = rc == SH_OK ? store_rows_count(rows) : 0;
+  struct attachment_info *list = NULL;
+  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
+    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  for (size_t i = 0; rc == SH_OK && i < n; i++)
+    if (!store_rows_fill(rows, i, info_fields, NINFO, &list[i]))
+      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  store_rows_free(rows);
+  if (rc != SH_OK) {
+    attachment_infos_free(list, n);
+    return rc;
+  }
+  *out = list;
+  *count = n;
   return SH_OK;
 }

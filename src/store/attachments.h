@@ -1,7 +1,7 @@
 /* attachments.h — photos, documents and signatures kept in the database (DESIGN.md "Data
  * conventions": BLOB in SQLite, bytea in PostgreSQL, with SHA-256, type and size), so that
  * several server nodes share them and one backup holds everything. Visibility is the
- * owner's (a ticket's): the domain checks it before reading. */
+ * owner's (a ticket's, a visit's, a complaint's): the domain checks it before reading. */
 #ifndef SHOUHOU_STORE_ATTACHMENTS_H
 #define SHOUHOU_STORE_ATTACHMENTS_H
 
@@ -22,5 +22,12 @@ enum sh_status store_attachment_insert(struct store_tx *tx, const struct attachm
 enum sh_status store_attachment_get(struct store_tx *tx, int64_t id, struct attachment_info **info,
                                     char **data, size_t *len, struct sh_error *err);
 void attachment_info_free(struct attachment_info *info);
+
+/* The descriptions (no bytes) of one owner's attachments, oldest first. Caller frees *out
+ * with attachment_infos_free. */
+enum sh_status store_attachment_list(struct store_tx *tx, const char *owner_kind, int64_t owner_id,
+                                     struct attachment_info **out, size_t *count,
+                                     struct sh_error *err);
+void attachment_infos_free(struct attachment_info *list, size_t count);
 
 #endif

@@ -66,6 +66,16 @@ static const char *const spec_actions[] = {
     "ticket:field",
     "ticket:close",
     "calendar:write",
+    "visit:read",
+    "visit:plan",
+    "visit:write",
+    "phrase:write",
+    "survey:write",
+    "complaint:read",
+    "complaint:write",
+    "complaint:assign",
+    "complaint:answer",
+    "kpi:read",
 };
 
 #define NACTIONS (sizeof spec_actions / sizeof spec_actions[0])

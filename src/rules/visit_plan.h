@@ -1,0 +1,76 @@
+/* visit_plan.h — the return visits a project in warranty is due (SPEC D1; 售后部门管理细则1
+ * 3、售后回访: 在工程保修期内至少每二个月回访一次,工程回访或维修时,由工程部经理统一安排,根据工程
+ * 情况安排回访计划,确定回访日期).
+ *
+ * The warranty period of a project runs from its acceptance date (验收, SPEC B2) to the end
+ * of the company's term or of a unit's longer manufacturer's term (若厂家免费质保超过壹年的,
+ * 按厂家规定保修), whichever ends last: visit_plan_warranty_end. Over it, the n-th visit is
+ * due on period_nth_due(acceptance, interval, n) — counted from the acceptance date, not from
+ * the visit before, as the Civil Code counts months (SPEC B2, arts. 201–202) — for every n
+ * whose due date is on or before the warranty's last day (保修期内: the last day belongs to
+ * the period).
+ *
+ * Our readings, where the rulebook is silent:
+ *   - A warranty that ends mid-interval (e.g. 15 months at every 2 months: visits at 2 … 14)
+ *     gets one last visit on its last day when final_at_expiry is set (the setting
+ *     visit.final_at_expiry, ours: on — a visit before the free period ends, which is when
+ *     an owner most needs one); without it the regular visits alone meet "at least every N
+ *     months" within the period.
+ *   - Visits due before plan_from (the setting visit.plan_from: the day the company started
+ *     with shouhou) are not planned: a project accepted years ago is not shown with visits
+ *     nobody could have recorded here. Sequence numbers still count from the acceptance
+ *     date, so the n-th visit keeps its number whatever plan_from is.
+ *   - A unit with its own acceptance date counts its manufacturer's term from that date; a
+ *     unit the company did not sell and with no manufacturer's term adds nothing.
+ *
+ * Pure: no clock, no I/O, no allocation; outputs written only on success. */
+#ifndef SHOUHOU_VISIT_PLAN_H
+#define SHOUHOU_VISIT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "period.h"
+
+/* The most visits one plan may hold: a 100-year free term at one visit a month. */
+#define VISIT_PLAN_MAX 1201
+
+struct visit_plan_unit {
+  const char *acceptance_date; /* the unit's own; NULL or "": the project's */
+  int manufacturer_months;     /* 0: none */
+  bool sold_by_company;
+};
+
+/* The last day of the project's warranty period: the latest of the company's term
+ * (company_months from project_acceptance, period_last_day) and each unit's free period
+ * as warranty_status (warranty.h) gives its last_day. False, out untouched, when
+ * project_acceptance is not a valid date (a project not accepted has no plan), a unit's
+ * non-empty acceptance date is not valid, company_months < 1, a manufacturer_months < 0, or
+ * a date would pass 9999-12-31. */
+bool visit_plan_warranty_end(const char *project_acceptance, int company_months,
+                             const struct visit_plan_unit *units, size_t nunits,
+                             char out[PERIOD_DATE_LEN + 1]);
+
+struct visit_plan_input {
+  const char *acceptance_date;   /* the project's, valid */
+  const char *warranty_last_day; /* visit_plan_warranty_end, on or after acceptance_date */
+  int interval_months;           /* the setting visit.interval_months, >= 1 */
+  bool final_at_expiry;          /* the setting visit.final_at_expiry */
+  const char *plan_from;         /* the setting visit.plan_from; NULL or "": no cut-off */
+};
+
+struct visit_plan_entry {
+  int seq;                             /* 1, 2, ...: the n of period_nth_due; the final
+                                          visit at expiry takes the next number */
+  char due_date[PERIOD_DATE_LEN + 1];
+  bool final;                          /* the visit on the warranty's last day */
+};
+
+/* The plan: out[0..*count) in date order. False, outputs untouched, on invalid input (a date
+ * not valid, warranty_last_day before acceptance_date, interval_months < 1) or when the plan
+ * would hold more than max entries. An empty plan (count 0) is valid: a warranty shorter
+ * than one interval with final_at_expiry off, or everything before plan_from. */
+bool visit_plan_dues(const struct visit_plan_input *in, struct visit_plan_entry *out, size_t max,
+                     size_t *count);
+
+#endif
