@@ -275,7 +275,21 @@ static void migrate_creates_the_same_tables_and_reference_rows_on_both_dialects(
                           "attachments",
                           "receipts",
                           "outbox",
-                          "job_leases"};
+                          "job_leases",
+                          "visits",
+                          "visit_calls",
+                          "visit_defects",
+                          "visit_events",
+                          "quick_phrases",
+                          "surveys",
+                          "survey_questions",
+                          "survey_targets",
+                          "survey_answers",
+                          "complaint_categories",
+                          "complaint_counters",
+                          "complaints",
+                          "complaint_assignments",
+                          "complaint_events"};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
@@ -284,8 +298,14 @@ static void migrate_creates_the_same_tables_and_reference_rows_on_both_dialects(
   /* 0002: 20 rows; 0003: 3 dealer record kinds, 3 audit results, 4 card issue methods,
    * 15 equipment categories; 0004: 5 ticket channels (SPEC C1: hotline, portal, email, IM,
    * dealer) and 7 outcomes (C7: repaired, substituted, returned, exchanged, rework, scrap,
-   * and no fault). 20 + 25 + 12 = 57. */
-  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 57);
+   * and no fault); 0006: the 'visit' ticket channel, 6 call results, 2 visit methods, 8
+   * complaint channels, 3 severities, 8 departments (28). 20 + 25 + 12 + 28 = 85. */
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items"), 85);
+  /* SPEC E4: the rulebook's classes under 产品质量 and 服务, with 其他. */
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM complaint_categories"), 12);
+  assert_int_equal(read_int(fx, "SELECT count(*) FROM complaint_categories WHERE parent_code = "
+                                "'product'"),
+                   5);
   assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = 'ticket_outcome'"),
                    7);
   assert_int_equal(read_int(fx, "SELECT count(*) FROM dict_items WHERE type = "
