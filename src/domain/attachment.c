@@ -85,8 +85,7 @@ static enum sh_status add_unit(struct store_tx *tx, void *arg, struct sh_error *
       json_t *changes = json_object();
       json_object_set_new(changes, "attachment", d);
       d = NULL;
-      rc = audit_log(tx, a->actor, a->owner->kind, a->owner_id, "attachment", changes, a->now,
-                     err);
+      rc = audit_log(tx, a->actor, a->owner->kind, a->owner_id, "attachment", changes, a->now, err);
       json_decref(changes);
     }
     json_decref(d);
@@ -97,8 +96,7 @@ static enum sh_status add_unit(struct store_tx *tx, void *arg, struct sh_error *
 enum sh_status attachment_add_to(struct app *app, const struct actor *actor,
                                  const struct attachment_owner *owner, int64_t owner_id,
                                  const char *kind, const char *name, const char *declared_type,
-                                 const void *data, size_t len, json_t **out,
-                                 struct sh_error *err) {
+                                 const void *data, size_t len, json_t **out, struct sh_error *err) {
   if (kind && strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0)
     return sh_fail(err, SH_ERR_INVALID, "invalid_choice", "kind", "photo,document");
   if (len == 0)

@@ -37,8 +37,7 @@ extern const struct attachment_owner attachment_ticket_owner;
 enum sh_status attachment_add_to(struct app *app, const struct actor *actor,
                                  const struct attachment_owner *owner, int64_t owner_id,
                                  const char *kind, const char *name, const char *declared_type,
-                                 const void *data, size_t len, json_t **out,
-                                 struct sh_error *err);
+                                 const void *data, size_t len, json_t **out, struct sh_error *err);
 
 /* Adds a file to a ticket. kind: "photo" or "document" (NULL: an image is a photo, a PDF a
  * document). name and declared_type as the

@@ -474,8 +474,7 @@ static enum sh_status create_unit(struct store_tx *tx, void *arg, struct sh_erro
 }
 
 enum sh_status ticket_create_in(struct store_tx *tx, struct app *app, const struct actor *actor,
-                                const struct ticket_intake *in, int64_t *id,
-                                struct sh_error *err) {
+                                const struct ticket_intake *in, int64_t *id, struct sh_error *err) {
   struct create_arg a = {.app = app, .actor = actor, .in = in};
   enum sh_status rc = create_in(tx, &a, err);
   if (rc == SH_OK)

@@ -41,8 +41,7 @@ enum sh_status ticket_create(struct app *app, const struct actor *actor,
  * return visit becomes corrective work at once, SPEC D1): no idempotency key; *id gets the
  * new ticket's id. The dispatchers are told in the same unit. */
 enum sh_status ticket_create_in(struct store_tx *tx, struct app *app, const struct actor *actor,
-                                const struct ticket_intake *in, int64_t *id,
-                                struct sh_error *err);
+                                const struct ticket_intake *in, int64_t *id, struct sh_error *err);
 
 /* The ticket with its deadlines (state, overdue), parts, bill, spare loans, appointments,
  * delays, promises, receipt and attachments. */

@@ -4,6 +4,9 @@
  * company's zone for customers in China). Windows apply every day of the week: a desk that
  * calls at weekends uses the same hours (our reading; a customer's own preference is a note).
  *
+ * Instants are UTC seconds, before 1970 too (negative); one 2^62 s or more away from the
+ * epoch is refused (false), so that the arithmetic cannot overflow.
+ *
  * Pure: the instant is an argument; no clock, no I/O. */
 #ifndef SHOUHOU_CALL_HOURS_H
 #define SHOUHOU_CALL_HOURS_H
@@ -16,7 +19,8 @@ struct call_window {
   int start, end; /* minutes after local midnight, 0 <= start < end <= 1440 */
 };
 
-/* Valid windows: n <= 48, each as above, ascending and not overlapping. */
+/* Valid windows: n <= 48, each as above, ascending and not overlapping (a window may start
+ * where the one before ends). n 0 is valid: no calling hours at all. */
 bool call_hours_valid(const struct call_window *w, size_t n);
 
 /* Whether the UTC instant t falls inside a window (start included, end excluded) in the
@@ -30,7 +34,7 @@ bool call_hours_next(const struct call_window *w, size_t n, int tz_offset_minute
 
 /* When to try a customer again after a call that did not reach them: the first instant
  * inside a window at or after now + retry_minutes (0..10080). False as call_hours_next. */
-bool call_hours_retry_at(const struct call_window *w, size_t n, int tz_offset_minutes,
-                         int64_t now, int retry_minutes, int64_t *out);
+bool call_hours_retry_at(const struct call_window *w, size_t n, int tz_offset_minutes, int64_t now,
+                         int retry_minutes, int64_t *out);
 
 #endif

@@ -37,7 +37,9 @@ enum kpi_visit_class {
 
 /* How a planned visit counts on the day as_of. status: "planned", "done", "partial",
  * "cancelled"; done_on the local day it was done (NULL when not done). Dates "YYYY-MM-DD".
- * A status not listed, a missing or invalid date: KPI_VISIT_EXCLUDED. */
+ * A status not listed, a missing or invalid date: KPI_VISIT_EXCLUDED. The status is taken
+ * as it stands: done_on decides on time or late against due_date only (it is not compared
+ * with as_of), and a planned visit's done_on is ignored. */
 enum kpi_visit_class kpi_visit_classify(const char *due_date, const char *status,
                                         const char *done_on, const char *as_of);
 
@@ -51,13 +53,15 @@ struct kpi_rate {
   bool target_met;  /* defined and numerator × 1000 ≥ target × denominator */
 };
 
-/* The rate against target_permille (0..1000). False, out untouched, when numerator < 0,
- * denominator < numerator, target outside 0..1000, or a product would overflow. */
+/* The rate against target_permille (0..1000). False, out untouched, when out is NULL,
+ * numerator < 0, denominator < numerator, target outside 0..1000, or a product would
+ * overflow (denominator > INT64_MAX / 1000). */
 bool kpi_rate(int64_t numerator, int64_t denominator, int64_t target_permille,
               struct kpi_rate *out);
 
 /* Satisfied or not from a visit's answer: an explicit answer (satisfied 0 or 1) decides;
- * else a score 1..5 decides against min_score (1..5); else -1 (not answered). */
+ * else a score 1..5 decides against min_score (1..5): 1 when score >= min_score, else 0;
+ * else -1 (not answered; also when min_score is outside 1..5). */
 int kpi_satisfied(int satisfied, int score, int min_score);
 
 #endif

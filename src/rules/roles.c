@@ -29,14 +29,26 @@ static const char *const role_labels[ROLE_COUNT] = {
 };
 
 static const char *const action_names[ACTION_COUNT] = {
-    "customer:read",   "customer:write", "customer:delete", "customer:history", "dealer:read",
-    "dealer:write",    "dealer:record",  "supplier:read",   "supplier:write",   "supplier:audit",
-    "project:read",    "project:write",  "equipment:write", "card:issue",       "import",
-    "audit:read",      "setting:read",   "setting:write",   "user:read",        "user:write",
-    "reference:read",  "self",           "ticket:read",     "ticket:create",    "ticket:write",
-    "ticket:dispatch", "ticket:field",   "ticket:close",    "calendar:write",   "visit:read",
-    "visit:plan",      "visit:write",    "phrase:write",    "survey:write",     "complaint:read",
-    "complaint:write", "complaint:assign", "complaint:answer", "kpi:read",
+    "customer:read",    "customer:write",
+    "customer:delete",  "customer:history",
+    "dealer:read",      "dealer:write",
+    "dealer:record",    "supplier:read",
+    "supplier:write",   "supplier:audit",
+    "project:read",     "project:write",
+    "equipment:write",  "card:issue",
+    "import",           "audit:read",
+    "setting:read",     "setting:write",
+    "user:read",        "user:write",
+    "reference:read",   "self",
+    "ticket:read",      "ticket:create",
+    "ticket:write",     "ticket:dispatch",
+    "ticket:field",     "ticket:close",
+    "calendar:write",   "visit:read",
+    "visit:plan",       "visit:write",
+    "phrase:write",     "survey:write",
+    "complaint:read",   "complaint:write",
+    "complaint:assign", "complaint:answer",
+    "kpi:read",
 };
 
 #define R(role) (1u << (role))
@@ -121,8 +133,8 @@ static const unsigned matrix[ACTION_COUNT] = {
      * registers it and adds its documents (reading them: staff in their regions). The desk
      * (客服部) runs the procedure — written notices to the departments, the callback, the
      * archive — and so may the engineering manager and management; the category tree is
-     * configuration (setting:write). A department's answer is given by the person the notice names (checked
-     * in the domain) or management. */
+     * configuration (setting:write). A department's answer is given by the person the notice names
+     * (checked in the domain) or management. */
     [ACTION_COMPLAINT_READ] = STAFF,
     [ACTION_COMPLAINT_WRITE] = STAFF,
     [ACTION_COMPLAINT_ASSIGN] = R(ROLE_AGENT) | R(ROLE_ENGINEERING_MANAGER) | MANAGERS,

@@ -50,25 +50,25 @@ enum action {
   ACTION_SETTING_WRITE,
   ACTION_USER_READ,
   ACTION_USER_WRITE,
-  ACTION_REFERENCE_READ,  /* regions, dictionaries: every signed-in user */
-  ACTION_SELF,            /* one's own session and profile: every signed-in user */
-  ACTION_TICKET_READ,     /* service tickets, their timeline, attachments, service reports */
-  ACTION_TICKET_CREATE,   /* register a fault (intake, SPEC C1) */
-  ACTION_TICKET_WRITE,    /* the desk's follow-through: hand-over, promises, receipts, cancel */
-  ACTION_TICKET_DISPATCH, /* assign technicians, the dispatch board (SPEC C3) */
-  ACTION_TICKET_FIELD,    /* appointments, delays, on-site record, parts, spare loans */
-  ACTION_TICKET_CLOSE,    /* close a ticket with its outcome (SPEC C7) */
-  ACTION_CALENDAR_WRITE,  /* the work calendar: load a year, holidays, make-up days */
-  ACTION_VISIT_READ,      /* return visits, the plan, call lists, quick phrases (SPEC D1-D3) */
-  ACTION_VISIT_PLAN,      /* run the planner, move visit dates, name the leading PM (D1) */
-  ACTION_VISIT_WRITE,     /* record calls and visit reports, survey answers (D1-D4) */
-  ACTION_PHRASE_WRITE,    /* keep the desk's quick phrases (快捷短语, D3) */
-  ACTION_SURVEY_WRITE,    /* define survey campaigns and their questions (D4) */
-  ACTION_COMPLAINT_READ,  /* complaints, their notices and archive (SPEC E1-E3) */
-  ACTION_COMPLAINT_WRITE, /* register a complaint, add its documents (E1) */
+  ACTION_REFERENCE_READ,   /* regions, dictionaries: every signed-in user */
+  ACTION_SELF,             /* one's own session and profile: every signed-in user */
+  ACTION_TICKET_READ,      /* service tickets, their timeline, attachments, service reports */
+  ACTION_TICKET_CREATE,    /* register a fault (intake, SPEC C1) */
+  ACTION_TICKET_WRITE,     /* the desk's follow-through: hand-over, promises, receipts, cancel */
+  ACTION_TICKET_DISPATCH,  /* assign technicians, the dispatch board (SPEC C3) */
+  ACTION_TICKET_FIELD,     /* appointments, delays, on-site record, parts, spare loans */
+  ACTION_TICKET_CLOSE,     /* close a ticket with its outcome (SPEC C7) */
+  ACTION_CALENDAR_WRITE,   /* the work calendar: load a year, holidays, make-up days */
+  ACTION_VISIT_READ,       /* return visits, the plan, call lists, quick phrases (SPEC D1-D3) */
+  ACTION_VISIT_PLAN,       /* run the planner, move visit dates, name the leading PM (D1) */
+  ACTION_VISIT_WRITE,      /* record calls and visit reports, survey answers (D1-D4) */
+  ACTION_PHRASE_WRITE,     /* keep the desk's quick phrases (快捷短语, D3) */
+  ACTION_SURVEY_WRITE,     /* define survey campaigns and their questions (D4) */
+  ACTION_COMPLAINT_READ,   /* complaints, their notices and archive (SPEC E1-E3) */
+  ACTION_COMPLAINT_WRITE,  /* register a complaint, add its documents (E1) */
   ACTION_COMPLAINT_ASSIGN, /* the procedure: written notices (E2), callback, archive (E3) */
   ACTION_COMPLAINT_ANSWER, /* a department's root cause, corrective and preventive action */
-  ACTION_KPI_READ,        /* return-visit rate and satisfaction (D5) */
+  ACTION_KPI_READ,         /* return-visit rate and satisfaction (D5) */
   ACTION_COUNT
 };
 

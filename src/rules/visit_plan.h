@@ -15,7 +15,8 @@
  *     gets one last visit on its last day when final_at_expiry is set (the setting
  *     visit.final_at_expiry, ours: on — a visit before the free period ends, which is when
  *     an owner most needs one); without it the regular visits alone meet "at least every N
- *     months" within the period.
+ *     months" within the period. When a regular visit falls on the last day there is no
+ *     extra one, and a last day equal to the acceptance date (no period) gets none.
  *   - Visits due before plan_from (the setting visit.plan_from: the day the company started
  *     with shouhou) are not planned: a project accepted years ago is not shown with visits
  *     nobody could have recorded here. Sequence numbers still count from the acceptance
@@ -60,15 +61,18 @@ struct visit_plan_input {
 };
 
 struct visit_plan_entry {
-  int seq;                             /* 1, 2, ...: the n of period_nth_due; the final
-                                          visit at expiry takes the next number */
+  /* 1, 2, ...: the n of period_nth_due; the final visit at expiry takes the next number */
+  int seq;
   char due_date[PERIOD_DATE_LEN + 1];
-  bool final;                          /* the visit on the warranty's last day */
+  /* the extra visit on the warranty's last day added by final_at_expiry (a regular visit
+   * that falls on the last day is not final) */
+  bool final;
 };
 
 /* The plan: out[0..*count) in date order. False, outputs untouched, on invalid input (a date
- * not valid, warranty_last_day before acceptance_date, interval_months < 1) or when the plan
- * would hold more than max entries. An empty plan (count 0) is valid: a warranty shorter
+ * not valid — plan_from too when not empty —, warranty_last_day before acceptance_date,
+ * interval_months < 1, NULL in or count) or when the plan would hold more than max entries
+ * (out may be NULL when max is 0). An empty plan (count 0) is valid: a warranty shorter
  * than one interval with final_at_expiry off, or everything before plan_from. */
 bool visit_plan_dues(const struct visit_plan_input *in, struct visit_plan_entry *out, size_t max,
                      size_t *count);
