@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 size_t utf8_invalid_at(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
@@ -85,4 +86,36 @@ enum sh_status utf8_fold(struct buf *out, const char *str) {
   if (rc == SH_OK && !out->data)
     rc = buf_append(out, "", 0);
   return rc;
+}
+
+/* A continuation byte is 10xxxxxx (RFC 3629 §3); every other byte starts a character. */
+static bool continues(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+
+size_t utf8_clip(const char *s, size_t max_bytes) {
+  size_t n = strnlen(s, max_bytes);
+  if (n < max_bytes)
+    return n;
+  /* No NUL among the first max_bytes bytes, so s[max_bytes] exists (the NUL at the latest).
+   * It is the first byte left out; while it continues a character, that character is cut,
+   * so the cut moves back to the character's first byte. */
+  while (n > 0 && continues((unsigned char)s[n]))
+    n--;
+  return n;
+}
+
+void utf8_trim_tail(char *s) {
+  size_t n = strlen(s), lead = n;
+  while (lead > 0 && continues((unsigned char)s[lead - 1]))
+    lead--;
+  if (lead == 0)
+    return;
+  lead--; /* the first byte of the last character */
+  /* Its first byte says how long the character is: 0xxxxxxx 1, 110xxxxx 2, 1110xxxx 3,
+   * 11110xxx 4. */
+  unsigned char c = (unsigned char)s[lead];
+  size_t need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  if (n - lead < need)
+    s[lead] = '\0';
 }

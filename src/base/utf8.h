@@ -22,4 +22,19 @@ size_t utf8_length(const char *s);
  * ideographic space U+3000 to a space, and A-Z to a-z, so "１３８ＡＢ" finds "138ab". */
 enum sh_status utf8_fold(struct buf *out, const char *s);
 
+/* Text cut to fit a message, a column or a document line must stay UTF-8: PostgreSQL
+ * refuses a broken character (the whole unit fails) and JSON cannot carry one. A byte
+ * limit such as printf's "%.600s" can cut inside a character; these two cut on a boundary.
+ *
+ * utf8_clip: the length in bytes of the longest prefix of s that is at most max_bytes long
+ * and ends on a character boundary — strlen(s) when s fits, 0 for max_bytes 0. For
+ * "%.*s", as (int)utf8_clip(s, max). s is valid UTF-8 and NUL-terminated; no byte past the
+ * terminator is read. */
+size_t utf8_clip(const char *s, size_t max_bytes);
+
+/* Drops the incomplete character at the end of s, if any: what snprintf leaves when it
+ * fills a buffer in the middle of a multi-byte character. s was valid UTF-8 before it was
+ * cut; a complete last character is left alone. */
+void utf8_trim_tail(char *s);
+
 #endif

@@ -12,7 +12,7 @@
 struct actor {
   int64_t user_id;
   char username[SH_MAX_USERNAME_BYTES + 1];
-  char display_name[128];
+  char display_name[201]; /* user.c allows 50 characters, at most 4 bytes each: never cut */
   enum role role;
   int64_t dealer_id;   /* for ROLE_DEALER: the dealership whose customers they see; else 0 */
   int64_t customer_id; /* for ROLE_CUSTOMER: their own customer record; else 0 */

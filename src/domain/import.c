@@ -109,6 +109,9 @@ void import_add_error(struct import_report *r, size_t row, const char *column, c
   snprintf(e->column, sizeof e->column, "%s", column ? column : "");
   snprintf(e->code, sizeof e->code, "%s", code);
   snprintf(e->detail, sizeof e->detail, "%s", detail ? detail : "");
+  /* A long heading or cell is cut on a whole character: the report is JSON. */
+  utf8_trim_tail(e->column);
+  utf8_trim_tail(e->detail);
 }
 
 /* Trims spaces (ASCII and U+3000) at both ends of a cell into out. */
@@ -116,6 +119,7 @@ void import_trimmed(const char *cell, char *out, size_t n) {
   while (*cell == ' ' || strncmp(cell, "\xe3\x80\x80", 3) == 0)
     cell += *cell == ' ' ? 1 : 3;
   snprintf(out, n, "%s", cell);
+  utf8_trim_tail(out); /* a cell longer than out is then too long, but stays UTF-8 */
   size_t len = strlen(out);
   for (;;) {
     if (len && out[len - 1] == ' ')

@@ -438,8 +438,10 @@ static enum sh_status create_in(struct store_tx *tx, struct create_arg *a, struc
     char subject[160], body[1024], due[20];
     ticket_local_text(d.due[SLA_STAGE_ONSITE].due_at, tz, due);
     snprintf(subject, sizeof subject, "【工单%s】新报修待派工", number);
-    snprintf(body, sizeof body, "客户：%s\n地址：%s\n故障：%.600s\n技术人员须于%s前到达现场。",
-             cust->name, nz(t.site_address), t.fault, due);
+    /* Byte limits cut on a whole character: PostgreSQL refuses broken UTF-8. */
+    snprintf(body, sizeof body, "客户：%s\n地址：%s\n故障：%.*s\n技术人员须于%s前到达现场。",
+             cust->name, nz(t.site_address), (int)utf8_clip(t.fault, 600), t.fault, due);
+    utf8_trim_tail(body);
     rc = outbox_notify_role(tx, ROLE_DISPATCHER, t.region_code, a->id, subject, body, now, NULL,
                             err);
   }

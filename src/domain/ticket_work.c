@@ -535,8 +535,11 @@ static enum sh_status act_escalate(struct ticket_ctx *c, struct sh_error *err) {
   int told = 0, more = 0;
   char subject[160], body[1400];
   snprintf(subject, sizeof subject, "【工单%s】客户诉求需公司决定", c->t->number);
-  snprintf(body, sizeof body, "客户：%s\n故障：%.400s\n情况：%.800s", nz(c->t->customer_name),
-           c->t->fault, b.reason ? b.reason : "");
+  /* Byte limits cut on a whole character: PostgreSQL refuses broken UTF-8. */
+  const char *reason = b.reason ? b.reason : "";
+  snprintf(body, sizeof body, "客户：%s\n故障：%.*s\n情况：%.*s", nz(c->t->customer_name),
+           (int)utf8_clip(c->t->fault, 400), c->t->fault, (int)utf8_clip(reason, 800), reason);
+  utf8_trim_tail(body);
   if (rc == SH_OK)
     rc = outbox_notify_role(c->tx, ROLE_DEPARTMENT_HEAD, c->t->region_code, c->t->id, subject, body,
                             c->now, &told, err);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -184,6 +185,111 @@ static void utf8_fold_stops_at_the_ceiling_of_the_buffer(void **state) {
   buf_free(&b);
 }
 
+/* ---- utf8_clip and utf8_trim_tail -------------------------------------------------------- *
+ * Character boundaries are worked out by hand from RFC 3629's lengths: a first byte 0xxxxxxx
+ * starts 1 byte, 110xxxxx 2, 1110xxxx 3, 11110xxx 4. */
+
+static void utf8_clip_keeps_ascii_up_to_the_limit(void **state) {
+  (void)state;
+  assert_int_equal(utf8_clip("abcdef", 0), 0);
+  assert_int_equal(utf8_clip("abcdef", 3), 3);
+  assert_int_equal(utf8_clip("abcdef", 6), 6);  /* exact fit: s[6] is the NUL */
+  assert_int_equal(utf8_clip("abcdef", 10), 6); /* shorter than the limit: all of it */
+  assert_int_equal(utf8_clip("", 0), 0);
+  assert_int_equal(utf8_clip("", 5), 0);
+}
+
+/* "a修😀é" is 61 | E4 BF AE | F0 9F 98 80 | C3 A9: 10 bytes, characters starting at byte
+ * offsets 0, 1, 4, 8, so the boundaries are 0, 1, 4, 8 and 10. A cut at k keeps the largest
+ * boundary <= k. */
+static const char mixed[] = "a\xe4\xbf\xae\xf0\x9f\x98\x80\xc3\xa9";
+static const size_t mixed_clip[12] = {0, 1, 1, 1, 4, 4, 4, 4, 8, 8, 10, 10};
+
+static void utf8_clip_cuts_2_3_and_4_byte_characters_at_every_byte(void **state) {
+  (void)state;
+  assert_int_equal(sizeof mixed - 1, 10);
+  for (size_t k = 0; k < 12; k++) {
+    if (utf8_clip(mixed, k) != mixed_clip[k])
+      fail_msg("max %zu: got %zu, expected %zu", k, utf8_clip(mixed, k), mixed_clip[k]);
+  }
+}
+
+static void utf8_clip_of_chinese_text_ends_on_a_whole_character(void **state) {
+  (void)state;
+  /* 修修 is E4 BF AE E4 BF AE: boundaries 0, 3, 6. */
+  assert_int_equal(utf8_clip("修修", 1), 0);
+  assert_int_equal(utf8_clip("修修", 2), 0);
+  assert_int_equal(utf8_clip("修修", 3), 3);
+  assert_int_equal(utf8_clip("修修", 5), 3);
+  assert_int_equal(utf8_clip("修修", 6), 6);
+  /* 700 × 漏 (E6 BC 8F) = 2100 bytes; 600 bytes is exactly 200 characters, 601 and 602
+   * still 200, 1000 bytes is 333 characters (999 bytes). */
+  char text[2101];
+  for (int i = 0; i < 700; i++)
+    memcpy(text + i * 3, "漏", 3);
+  text[2100] = '\0';
+  assert_int_equal(utf8_clip(text, 600), 600);
+  assert_int_equal(utf8_clip(text, 601), 600);
+  assert_int_equal(utf8_clip(text, 602), 600);
+  assert_int_equal(utf8_clip(text, 1000), 999);
+  assert_true(utf8_valid(text, utf8_clip(text, 1000)));
+}
+
+static void utf8_clip_reads_nothing_past_the_terminator(void **state) {
+  (void)state;
+  /* A heap copy of exactly strlen + 1 bytes: AddressSanitizer would report a read past it. */
+  char *s = strdup("a\xe4\xbf\xae");
+  assert_non_null(s);
+  assert_int_equal(utf8_clip(s, 4), 4);
+  assert_int_equal(utf8_clip(s, 100), 4);
+  assert_int_equal(utf8_clip(s, 3), 1);
+  free(s);
+}
+
+static void utf8_trim_tail_drops_a_cut_character_at_every_byte(void **state) {
+  (void)state;
+  /* The first k bytes of mixed, as snprintf leaves them in a buffer of k + 1 bytes: what
+   * stays is the part up to the last boundary, the same lengths as mixed_clip. */
+  for (size_t k = 0; k <= 10; k++) {
+    char buf[16];
+    snprintf(buf, k + 1, "%s", mixed);
+    assert_int_equal(strlen(buf), k);
+    utf8_trim_tail(buf);
+    if (strlen(buf) != mixed_clip[k])
+      fail_msg("first %zu bytes: kept %zu, expected %zu", k, strlen(buf), mixed_clip[k]);
+    assert_memory_equal(buf, mixed, strlen(buf));
+  }
+}
+
+static void utf8_trim_tail_leaves_whole_text_alone(void **state) {
+  (void)state;
+  char ascii[] = "abc", empty[] = "", chinese[] = "售后", two[] = "\xc3\xa9",
+       four[] = "\xf0\x9f\x98\x80";
+  utf8_trim_tail(ascii);
+  utf8_trim_tail(empty);
+  utf8_trim_tail(chinese);
+  utf8_trim_tail(two);
+  utf8_trim_tail(four);
+  assert_string_equal(ascii, "abc");
+  assert_string_equal(empty, "");
+  assert_string_equal(chinese, "售后");
+  assert_string_equal(two, "\xc3\xa9");
+  assert_string_equal(four, "\xf0\x9f\x98\x80");
+}
+
+static void utf8_trim_tail_of_a_lone_first_byte_leaves_nothing(void **state) {
+  (void)state;
+  char three[] = "\xe4", three2[] = "\xe4\xbf", four3[] = "\xf0\x9f\x98", two1[] = "\xc3";
+  utf8_trim_tail(three);
+  utf8_trim_tail(three2);
+  utf8_trim_tail(four3);
+  utf8_trim_tail(two1);
+  assert_string_equal(three, "");
+  assert_string_equal(three2, "");
+  assert_string_equal(four3, "");
+  assert_string_equal(two1, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(utf8_valid_agrees_with_every_case_of_the_table),
@@ -197,6 +303,13 @@ int main(void) {
       cmocka_unit_test(utf8_fold_leaves_everything_else_alone),
       cmocka_unit_test(utf8_fold_does_not_read_past_a_truncated_ending),
       cmocka_unit_test(utf8_fold_stops_at_the_ceiling_of_the_buffer),
+      cmocka_unit_test(utf8_clip_keeps_ascii_up_to_the_limit),
+      cmocka_unit_test(utf8_clip_cuts_2_3_and_4_byte_characters_at_every_byte),
+      cmocka_unit_test(utf8_clip_of_chinese_text_ends_on_a_whole_character),
+      cmocka_unit_test(utf8_clip_reads_nothing_past_the_terminator),
+      cmocka_unit_test(utf8_trim_tail_drops_a_cut_character_at_every_byte),
+      cmocka_unit_test(utf8_trim_tail_leaves_whole_text_alone),
+      cmocka_unit_test(utf8_trim_tail_of_a_lone_first_byte_leaves_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
