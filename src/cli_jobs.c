@@ -1,7 +1,7 @@
-/* cli_jobs.c — `shouhou jobs run [--now ISO8601]`: one SLA watch pass and one sender pass at
- * an instant, without the lease (both passes are safe beside a leader: compare-and-set and
- * claims). For cron-less operation by hand, and for deterministic tests: --now sets the
- * instant the passes see, in the past or the future. */
+/* cli_jobs.c — `shouhou jobs run [--now ISO8601]`: one SLA watch pass, one return-visit
+ * planner pass and one sender pass at an instant, without the lease (each is safe beside a
+ * leader: compare-and-set, versions and claims). For cron-less operation by hand, and for
+ * deterministic tests: --now sets the instant the passes see, in the past or the future. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "jobs/sender.h"
 #include "jobs/sla_watch.h"
+#include "jobs/visit_planner.h"
 
 static int usage(void) {
   fprintf(stderr, "usage: shouhou jobs run [--now YYYY-MM-DDTHH:MM:SS+08:00]\n");
@@ -30,6 +31,16 @@ static int passes(struct cli_context *c, struct sender_config *config, int64_t n
   printf("sla_watch rows=%lld warnings=%lld breaches=%lld escalations=%lld notifications=%lld\n",
          (long long)watched.rows, (long long)watched.warnings, (long long)watched.breaches,
          (long long)watched.escalations, (long long)watched.notifications);
+  struct visit_plan_stats planned;
+  if (visit_planner_run(&c->app, now, &planned, &err) != SH_OK) {
+    fprintf(stderr, "shouhou jobs: visit planner failed: %s\n", err.code);
+    return EXIT_FAILURE_GENERAL;
+  }
+  printf("visit_planner projects=%lld changed=%lld planned=%lld redated=%lld reopened=%lld "
+         "cancelled=%lld invalid=%lld\n",
+         (long long)planned.projects, (long long)planned.changed, (long long)planned.planned,
+         (long long)planned.redated, (long long)planned.reopened, (long long)planned.cancelled,
+         (long long)planned.invalid);
   if (sender_pass(&c->app, config, now, 0, NULL, &sent, &err) != SH_OK) {
     fprintf(stderr, "shouhou jobs: sender failed: %s\n", err.code);
     return EXIT_FAILURE_GENERAL;

@@ -8,6 +8,8 @@
 
 #include "../base/multipart.h"
 #include "../domain/attachment.h"
+#include "../domain/complaint.h"
+#include "../domain/visit.h"
 #include "handlers.h"
 #include "list.h"
 
@@ -91,7 +93,8 @@ void api_attachment_get(struct api_request *req, struct api_response *resp) {
   size_t len = 0;
   struct sh_error err;
   /* Every kind of owner an attachment can have, each checking its own visibility. */
-  static const struct attachment_owner *const owners[] = {&attachment_ticket_owner};
+  static const struct attachment_owner *const owners[] = {
+      &attachment_ticket_owner, &complaint_attachment_owner, &visit_attachment_owner};
   if (attachment_get(req->app, &req->actor, id, owners, sizeof owners / sizeof owners[0], &info,
                      &data, &len, &err) != SH_OK) {
     api_error(req, resp, &err);

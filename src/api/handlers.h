@@ -117,6 +117,51 @@ void api_calendar_days_delete(struct api_request *req, struct api_response *resp
 void api_calendar_years_put(struct api_request *req, struct api_response *resp);
 void api_calendar_years_delete(struct api_request *req, struct api_response *resp);
 
+/* return visits: plan, manager's actions, call list, calls, reports (issue 5) */
+void api_visit_list(struct api_request *req, struct api_response *resp);
+void api_visit_get(struct api_request *req, struct api_response *resp);
+void api_visit_plan(struct api_request *req, struct api_response *resp);
+void api_visit_move(struct api_request *req, struct api_response *resp);
+void api_visit_leader(struct api_request *req, struct api_response *resp);
+void api_visit_cancel(struct api_request *req, struct api_response *resp);
+void api_visit_calls(struct api_request *req, struct api_response *resp);
+void api_visit_call(struct api_request *req, struct api_response *resp);
+void api_visit_report(struct api_request *req, struct api_response *resp);
+void api_visit_attachment_upload(struct api_request *req, struct api_response *resp);
+
+/* quick phrases, survey campaigns and the visit KPIs (issue 5) */
+void api_phrases_list(struct api_request *req, struct api_response *resp);
+void api_phrases_create(struct api_request *req, struct api_response *resp);
+void api_phrases_update(struct api_request *req, struct api_response *resp);
+void api_phrases_delete(struct api_request *req, struct api_response *resp);
+void api_surveys_list(struct api_request *req, struct api_response *resp);
+void api_surveys_create(struct api_request *req, struct api_response *resp);
+void api_surveys_get(struct api_request *req, struct api_response *resp);
+void api_surveys_update(struct api_request *req, struct api_response *resp);
+void api_surveys_open(struct api_request *req, struct api_response *resp);
+void api_surveys_close(struct api_request *req, struct api_response *resp);
+void api_survey_targets_list(struct api_request *req, struct api_response *resp);
+void api_survey_targets_add(struct api_request *req, struct api_response *resp);
+void api_survey_responses_create(struct api_request *req, struct api_response *resp);
+void api_surveys_results(struct api_request *req, struct api_response *resp);
+void api_kpi_visits(struct api_request *req, struct api_response *resp);
+void api_kpi_visits_missing(struct api_request *req, struct api_response *resp);
+
+/* complaints (issue 5) */
+void api_complaints_list(struct api_request *req, struct api_response *resp);
+void api_complaints_create(struct api_request *req, struct api_response *resp);
+void api_complaints_get(struct api_request *req, struct api_response *resp);
+void api_complaints_assign(struct api_request *req, struct api_response *resp);
+void api_complaints_answer(struct api_request *req, struct api_response *resp);
+void api_complaints_notice(struct api_request *req, struct api_response *resp);
+void api_complaints_callback(struct api_request *req, struct api_response *resp);
+void api_complaints_archive(struct api_request *req, struct api_response *resp);
+void api_complaints_form(struct api_request *req, struct api_response *resp);
+void api_complaints_attachment_upload(struct api_request *req, struct api_response *resp);
+void api_complaint_categories_list(struct api_request *req, struct api_response *resp);
+void api_complaint_categories_create(struct api_request *req, struct api_response *resp);
+void api_complaint_categories_update(struct api_request *req, struct api_response *resp);
+
 /* Audit rows as a list body. list holds up to page_size + 1 rows (newest first): the extra
  * one only tells that more follow, and then next_cursor points past the last shown. */
 json_t *api_audit_items(struct api_request *req, const struct audit_record *list, size_t count,

@@ -148,10 +148,17 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
   case SETTING_CHOICE:
     ok = valid_choice(def->choices, text);
     break;
+  case SETTING_DATE:
+    ok = !*text || date_valid(text); /* "": cleared again (no date) */
+    break;
   case SETTING_TEXT: {
     size_t chars = utf8_length(text);
     ok = chars >= (size_t)def->min && chars <= (size_t)def->max && utf8_valid(text, strlen(text));
     if (ok && strcmp(def->key, "sla.escalation_chain") == 0)
+      ok = valid_role_list(text);
+    /* SPEC E1: the superiors told of a complaint, staff roles (complaint_flow.c). */
+    if (ok && (strcmp(def->key, "complaint.report_roles") == 0 ||
+               strcmp(def->key, "complaint.critical_report_roles") == 0))
       ok = valid_role_list(text);
     break;
   }
@@ -174,6 +181,8 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
     snprintf(detail, sizeof detail, "1-12, e.g. 3,9");
   else if (def->type == SETTING_BOOL)
     snprintf(detail, sizeof detail, "true, false");
+  else if (def->type == SETTING_DATE)
+    snprintf(detail, sizeof detail, "YYYY-MM-DD");
   return sh_fail(err, SH_ERR_INVALID, "invalid_setting_value", "value", detail);
 }
 
@@ -276,7 +285,7 @@ static json_t *value_json(const struct setting_def *def, const char *text) {
 static json_t *setting_json(const struct app *app, const struct setting_def *def,
                             const struct setting_row *row) {
   static const char *const type_names[] = {"int",    "bool",   "time", "time_ranges",
-                                           "months", "choice", "text"};
+                                           "months", "choice", "text", "date"};
   json_t *o = json_object();
   if (!o)
     return NULL;

@@ -26,6 +26,7 @@ enum setting_type {
   SETTING_MONTHS,      /* "M,M", distinct months 1..12 */
   SETTING_CHOICE,      /* one of the comma-separated choices */
   SETTING_TEXT,        /* free text of min..max characters */
+  SETTING_DATE,        /* "YYYY-MM-DD", a calendar date */
 };
 
 struct setting_def {

@@ -52,6 +52,18 @@ const struct setting_def setting_defs[] = {
     INT("visit.interval_months", "months", "2", "rulebook", "D1", 1, 24,
         "保修期内回访间隔(至少每几个月一次)"),
     INT("visit.followup_days", "days", "7", "ours", "D2", 1, 90, "工单关闭后几天内回访确认"),
+    /* D1, our readings (docs/visits.md): a last visit on the warranty's last day when it ends
+     * between two regular ones; no visits planned before the day the company started with
+     * shouhou (unset: none); the desk tries a customer again after a call that did not reach
+     * them; a 1-5 score counts as satisfied from this score on (D5). */
+    {"visit.final_at_expiry", SETTING_BOOL, "", "true", "ours", "D1", 0, 0, NULL,
+     "保修期满当天安排最后一次回访(期满不在回访间隔上时)"},
+    {"visit.plan_from", SETTING_DATE, "", NULL, "unset", "D1", 0, 0, NULL,
+     "回访计划起始日(此日前到期的回访不安排; 不填: 不限)"},
+    INT("visit.retry_minutes", "minutes", "120", "ours", "D3", 0, 10080,
+        "电话未接通后隔多久再拨(落在下一个致电时段内)"),
+    INT("visit.satisfied_min_score", "score", "4", "ours", "D5", 1, 5,
+        "回访评分(1-5分)达到几分计为满意"),
     {"survey.campaign_months", SETTING_MONTHS, "", NULL, "unset", "D4", 0, 0, NULL,
      "每年集中满意度调查的月份(原文: 每年的x,x二个月)"},
     {"calls.hours", SETTING_TIME_RANGES, "", "09:00-12:00,14:00-20:00", "ours", "D3", 0, 0, NULL,
@@ -62,6 +74,15 @@ const struct setting_def setting_defs[] = {
         "服务满意率目标"),
     INT("targets.shipping_accuracy_permille", "permille", "980", "rulebook", "G2", 0, 1000,
         "配件出货正确率目标"),
+    /* E: complaints (投诉管理, 工作计划2 七, 十.2) */
+    {"complaint.report_roles", SETTING_TEXT, "", "department_head", "ours", "E1", 1, 200, NULL,
+     "投诉登记后立即通知的上级领导(角色, 按投诉地区)"},
+    {"complaint.critical_report_roles", SETTING_TEXT, "", "vice_gm,gm", "ours", "E1", 1, 200, NULL,
+     "严重投诉另外通知的领导(角色)"},
+    INT("complaint.answer_days", "days", "3", "ours", "E2", 1, 60,
+        "责任部门书面回复期限(自通知之日起的自然日)"),
+    INT("complaint.repeat_days", "days", "365", "ours", "E4", 1, 3650,
+        "同一客户同类投诉在几天内再次发生计为重复投诉"),
     /* H: rankings of the return-visit desk (售后部门管理细则2 五) */
     INT("ranking.bonus_first_fen", "fen", "50000", "rulebook", "H4", 0, 100000000, "冠军奖金"),
     INT("ranking.bonus_second_fen", "fen", "30000", "rulebook", "H4", 0, 100000000, "亚军奖金"),

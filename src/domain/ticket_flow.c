@@ -12,6 +12,7 @@
 #include "../base/jsonx.h"
 #include "../base/mem.h"
 #include "../base/timefmt.h"
+#include "../base/utf8.h"
 #include "../store/equipment.h"
 #include "../store/users.h"
 #include "audit.h"
@@ -19,6 +20,7 @@
 #include "outbox.h"
 #include "settings.h"
 #include "ticket_internal.h"
+#include "visit.h"
 
 static const char *nz(const char *s) {
   return s ? s : "";
@@ -135,9 +137,10 @@ static enum sh_status act_assign(struct ticket_ctx *c, struct sh_error *err) {
     ticket_local_text(due, c->app->tz_offset_minutes, when);
     snprintf(subject, sizeof subject, "【工单%s】新派工：请于%s前到达现场", c->t->number, when);
     snprintf(body, sizeof body,
-             "客户：%s\n联系人：%s %s\n地址：%s\n故障：%.600s\n请先电话预约上门时间。",
+             "客户：%s\n联系人：%s %s\n地址：%s\n故障：%.*s\n请先电话预约上门时间。",
              nz(c->t->customer_name), nz(c->t->contact_name), nz(c->t->contact_phone),
-             nz(c->t->site_address), c->t->fault);
+             nz(c->t->site_address), (int)utf8_clip(c->t->fault, 600), c->t->fault);
+    utf8_trim_tail(body); /* whole characters only: PostgreSQL refuses broken UTF-8 */
     if (rc == SH_OK)
       rc = outbox_notify_user(c->tx, b.user_id, c->t->id, subject, body, c->now, err);
   }
@@ -358,6 +361,9 @@ static enum sh_status act_close(struct ticket_ctx *c, struct sh_error *err) {
     rc = finish(c, "closed", err);
   if (rc == SH_OK)
     rc = set_text(&c->t->outcome, b.outcome, err);
+  /* SPEC D2: a follow-up visit confirms the result and the customer's satisfaction. */
+  if (rc == SH_OK)
+    rc = visit_followup_in(c->tx, c->app, c->actor, c->t, c->now, err);
   if (rc == SH_OK)
     jsonx_set_str(c->detail, "outcome", b.outcome);
   free(b.outcome);

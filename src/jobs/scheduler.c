@@ -19,6 +19,7 @@
 #include "../base/timefmt.h"
 #include "../domain/lease.h"
 #include "sla_watch.h"
+#include "visit_planner.h"
 
 /* The sender's share of a tick: a third of the lease's time to live. */
 #define SCHEDULER_SEND_BUDGET_SECONDS (SCHEDULER_LEASE_TTL_SECONDS / 3)
@@ -32,6 +33,7 @@ struct scheduler {
   pthread_mutex_t mutex;
   pthread_cond_t wake;
   atomic_bool stop;
+  struct visit_planner_state planner; /* the return-visit planner's pass under way */
 };
 
 enum sh_status scheduler_options_from_env(struct scheduler_options *out, struct sh_error *err) {
@@ -80,6 +82,9 @@ static void tick(struct scheduler *s) {
   struct ticket_watch_stats watched;
   struct sender_stats sent;
   sla_watch_run(s->app, time_now(), &watched, &err); /* logs its own failure */
+  /* The planner: a pass at start, then hourly, in steps that leave the lease time to renew. */
+  if (!atomic_load(&s->stop))
+    visit_planner_tick(s->app, &s->planner, time_now(), SCHEDULER_SEND_BUDGET_SECONDS);
   if (!atomic_load(&s->stop))
     sender_pass(s->app, &s->options.sender, time_now(), SCHEDULER_SEND_BUDGET_SECONDS, &s->stop,
                 &sent, &err);

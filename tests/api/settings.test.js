@@ -34,7 +34,7 @@ test('GET /api/v1/settings lists every setting with key, type, unit, value, defa
     for (const f of ['key', 'type', 'unit', 'value', 'default', 'origin', 'spec', 'version', 'label'])
       assert.ok(f in s, `${s.key} has ${f}`);
     assert.ok(['rulebook', 'ours', 'unset'].includes(s.origin), `${s.key} origin ${s.origin}`);
-    assert.ok(['int', 'bool', 'time', 'time_ranges', 'months', 'choice', 'text'].includes(s.type), `${s.key} type ${s.type}`);
+    assert.ok(['int', 'bool', 'time', 'time_ranges', 'months', 'choice', 'text', 'date'].includes(s.type), `${s.key} type ${s.type}`);
     assert.match(s.spec, /^[A-L]\d*$/, `${s.key} names the SPEC item it serves`);
     assert.equal(s.version, 0, `${s.key} was never changed`);
     assert.equal(s.changed, false);
@@ -246,4 +246,22 @@ test('a general manager can read the settings but not change them (403)', async 
   assert.equal((await one('sla.substitute_hours')).value, 72);
   const agent = srv.user('agent');
   assert.equal((await srv.req('GET', '/api/v1/settings', { token: agent.token })).status, 403);
+});
+
+test('a date setting takes YYYY-MM-DD or "" to clear it (visit.plan_from)', async () => {
+  const s = await one('visit.plan_from');
+  assert.equal(s.type, 'date');
+  assert.equal(s.origin, 'unset');
+  assert.equal(s.value, null);
+  for (const value of ['2026-02-30', '2026-1-05', '20260105', 'today']) {
+    const r = await put('visit.plan_from', { value, version: 0 });
+    assert.equal(r.status, 422, `${value}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_setting_value');
+  }
+  const set = await put('visit.plan_from', { value: '2026-01-01', version: 0 });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.body.value, '2026-01-01');
+  const cleared = await put('visit.plan_from', { value: '', version: set.body.version });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal(cleared.body.value, '');
 });

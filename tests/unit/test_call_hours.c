@@ -96,7 +96,7 @@ static void call_hours_follow_the_table(void **state) {
     int fields =
         sscanf(c.line, "%15s %127s %d %47s %47s %47s %47s", op, windows, &tz, at, f4, f5, f6);
     struct call_window w[64];
-    size_t n;
+    size_t n = 0;
     int64_t t;
     if (fields < 6 || !read_windows(windows, w, 64, &n) || !read_instant(at, &t))
       fail_msg("%s line %d: cannot read", c.path, c.lineno);

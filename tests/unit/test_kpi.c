@@ -123,7 +123,7 @@ static void kpi_rate_follows_the_table(void **state) {
   int count = 0;
   while (cases_next(&c)) {
     char num[32], den[32], target[32], arrow[8], defined[8] = "", met[8] = "";
-    int64_t n, d, t, permille = -1;
+    int64_t n = 0, d = 0, t = 0, permille = -1;
     long long p = -1;
     int fields = sscanf(c.line, "%31s %31s %31s %7s %7s %lld %7s", num, den, target, arrow, defined,
                         &p, met);

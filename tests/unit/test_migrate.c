@@ -289,7 +289,9 @@ static void migrate_creates_the_same_tables_and_reference_rows_on_both_dialects(
                           "complaint_counters",
                           "complaints",
                           "complaint_assignments",
-                          "complaint_events"};
+                          "complaint_events",
+                          "visit_due_days",
+                          "visit_done_days"};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);

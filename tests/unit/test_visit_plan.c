@@ -150,7 +150,7 @@ static void visit_plan_dues_follows_the_table(void **state) {
   cases_open(&c, "data/visit_plan_dues.cases");
   int count = 0;
   while (cases_next(&c)) {
-    char *w[64];
+    char *w[64] = {0};
     int nw = split_words(c.line, w, 64);
     struct visit_plan_input in = {0};
     if (nw < 7 || strcmp(w[5], "->") != 0 || sscanf(w[2], "%d", &in.interval_months) != 1 ||
