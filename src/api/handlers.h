@@ -146,6 +146,7 @@ void api_survey_responses_create(struct api_request *req, struct api_response *r
 void api_surveys_results(struct api_request *req, struct api_response *resp);
 void api_kpi_visits(struct api_request *req, struct api_response *resp);
 void api_kpi_visits_missing(struct api_request *req, struct api_response *resp);
+void api_kpi_visits_export(struct api_request *req, struct api_response *resp);
 
 /* complaints (issue 5) */
 void api_complaints_list(struct api_request *req, struct api_response *resp);

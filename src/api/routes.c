@@ -135,6 +135,7 @@ const struct api_route api_routes[] = {
     {"POST", "/api/v1/surveys/{id}/responses", api_survey_responses_create, "visit:write"},
     {"GET", "/api/v1/surveys/{id}/results", api_surveys_results, "visit:read"},
     {"GET", "/api/v1/kpi/visits/missing", api_kpi_visits_missing, "kpi:read"},
+    {"GET", "/api/v1/kpi/visits/export", api_kpi_visits_export, "kpi:read"},
     {"GET", "/api/v1/kpi/visits", api_kpi_visits, "kpi:read"},
     /* complaints (issue 5) */
     {"GET", "/api/v1/complaints", api_complaints_list, "complaint:read"},

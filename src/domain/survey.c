@@ -33,9 +33,13 @@ static int days_in_month(int year, int month) {
   return month == 2 && leap ? 29 : days[month - 1];
 }
 
-/* IMP: SPEC D4 — 每年的x,x二个月: the campaign spans the months of the setting. */
+/* IMP: SPEC D4 — 每年的x,x二个月: the campaign spans the months of the setting, read as a
+ * cycle: it runs over the shortest run of consecutive months holding all of them, so "12,1"
+ * is December to the next January (not January to December of one year). The run starts
+ * after the longest gap of months not listed; on a tie the run that does not cross the year
+ * end wins ("3,9": March to September). year is the year the campaign starts. */
 bool survey_campaign_dates(const char *months, int year, char starts_on[11], char ends_on[11]) {
-  int first = 13, last = 0;
+  bool listed[13] = {false};
   const char *s = months;
   if (!s || !*s || year < 1900 || year > 9999)
     return false;
@@ -44,14 +48,34 @@ bool survey_campaign_dates(const char *months, int year, char starts_on[11], cha
     long m = strtol(s, &end, 10);
     if (end == s || m < 1 || m > 12)
       return false;
-    first = m < first ? (int)m : first;
-    last = m > last ? (int)m : last;
+    listed[m] = true;
     s = *end == ',' ? end + 1 : end;
     if (*end && *end != ',')
       return false;
   }
+  int first = 0, last = 0, best_gap = -1;
+  for (int m = 1; m <= 12; m++) {
+    if (!listed[m])
+      continue;
+    int next = m % 12 + 1, gap = 0;
+    while (!listed[next]) {
+      next = next % 12 + 1;
+      gap++;
+    }
+    /* the run starts at next and ends at m; the gap before it is the months skipped */
+    bool wraps = next > m;
+    bool best_wraps = first > last;
+    if (gap > best_gap || (gap == best_gap && best_wraps && !wraps)) {
+      best_gap = gap;
+      first = next;
+      last = m;
+    }
+  }
+  int end_year = first > last ? year + 1 : year;
+  if (end_year > 9999)
+    return false;
   snprintf(starts_on, 11, "%04d-%02d-01", year, first);
-  snprintf(ends_on, 11, "%04d-%02d-%02d", year, last, days_in_month(year, last));
+  snprintf(ends_on, 11, "%04d-%02d-%02d", end_year, last, days_in_month(end_year, last));
   return true;
 }
 
@@ -184,8 +208,12 @@ static enum sh_status default_dates(struct store_tx *tx, const struct change_arg
     gmtime_r(&local, &tm);
     year = tm.tm_year + 1900;
   }
+  /* Valid months that still give no dates: a campaign crossing the year end of 9999. */
   if (rc == SH_OK && !survey_campaign_dates(months, year, starts, ends))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "internal", "survey.campaign_months", "bad stored value");
+    rc = survey_campaign_dates(months, 2000, starts, ends)
+             ? sh_fail(err, SH_ERR_INVALID, "out_of_range", "year", NULL)
+             : sh_fail(err, SH_ERR_INTERNAL, "internal", "survey.campaign_months",
+                       "bad stored value");
   free(months);
   return rc;
 }

@@ -40,9 +40,11 @@ struct survey_input {
   size_t nquestions;
 };
 
-/* The first and last day of the campaign months in year: months "M,M,..." (the setting's
- * text); the campaign runs from the first day of the earliest month to the last day of the
- * latest one. False if months is malformed or year outside 1900..9999. */
+/* The first and last day of the campaign months starting in year: months "M,M,..." (the
+ * setting's text), read as a cycle — the campaign runs over the shortest run of consecutive
+ * months holding them all ("6,7": 06-01..07-31; "12,1": 12-01..next year's 01-31; on a tie
+ * the run inside the year: "3,9": 03-01..09-30). False if months is malformed, year outside
+ * 1900..9999 or the campaign would end after 9999. */
 bool survey_campaign_dates(const char *months, int year, char starts_on[11], char ends_on[11]);
 
 /* Creates a draft. Questions 1..50 (422 field_required "questions"); kind score|yes_no|text

@@ -13,6 +13,7 @@
 #include "../base/jsonx.h"
 #include "../base/mem.h"
 #include "../base/timefmt.h"
+#include "../base/utf8.h"
 #include "../rules/kpi.h"
 #include "../rules/period.h"
 #include "audit.h"
@@ -530,7 +531,9 @@ static enum sh_status report_defect(struct visit_ctx *c, json_t *item, size_t i,
   return rc;
 }
 
-/* The report to the engineering managers of the region (报送公司工程部经理). */
+/* The report to the engineering managers of the region (报送公司工程部经理). Every text is cut
+ * on a character boundary (utf8_clip for each field, utf8_trim_tail for what snprintf cut
+ * when the whole did not fit): PostgreSQL refuses a broken character and the unit fails. */
 static enum sh_status report_notify(struct visit_ctx *c, struct sh_error *err) {
   struct visit_defect *defects = NULL;
   size_t n = 0;
@@ -543,27 +546,33 @@ static enum sh_status report_notify(struct visit_ctx *c, struct sh_error *err) {
     snprintf(what, sizeof what, "%s 第%lld次回访", nz(v->project_name), (long long)v->seq);
   else
     snprintf(what, sizeof what, "工单%s 回访确认", nz(v->ticket_number));
+  utf8_trim_tail(what);
   snprintf(subject, sizeof subject, "【回访报告】%s%s %s%s",
            v->satisfied == 0 ? "(客户不满意) " : "", nz(v->customer_name), what,
            strcmp(v->status, "partial") == 0 ? "(未全部完成)" : "");
+  utf8_trim_tail(subject);
   char score[16] = "未评分";
   if (v->score)
     snprintf(score, sizeof score, "%lld分", (long long)v->score);
-  int len = snprintf(body, sizeof body,
-                     "客户：%s\n回访：%s\n日期：%s  方式：%s\n评分：%s  满意：%s\n"
-                     "发现情况：%.900s\n客户意见：%.600s\n",
-                     nz(v->customer_name), what, nz(v->done_on),
-                     strcmp(nz(v->method), "on_site") == 0 ? "上门" : "电话", score,
-                     v->satisfied < 0 ? "未答复"
-                     : v->satisfied   ? "满意"
-                                      : "不满意",
-                     nz(v->findings), nz(v->opinion));
+  const char *findings = nz(v->findings), *opinion = nz(v->opinion);
+  int len =
+      snprintf(body, sizeof body,
+               "客户：%s\n回访：%s\n日期：%s  方式：%s\n评分：%s  满意：%s\n"
+               "发现情况：%.*s\n客户意见：%.*s\n",
+               nz(v->customer_name), what, nz(v->done_on),
+               strcmp(nz(v->method), "on_site") == 0 ? "上门" : "电话", score,
+               v->satisfied < 0 ? "未答复"
+               : v->satisfied   ? "满意"
+                                : "不满意",
+               (int)utf8_clip(findings, 900), findings, (int)utf8_clip(opinion, 600), opinion);
   if (len > 0 && (size_t)len < sizeof body && *nz(v->unfinished_items))
-    len += snprintf(body + len, sizeof body - (size_t)len, "未完成事项：%.500s\n",
-                    v->unfinished_items);
+    len += snprintf(body + len, sizeof body - (size_t)len, "未完成事项：%.*s\n",
+                    (int)utf8_clip(v->unfinished_items, 500), v->unfinished_items);
   for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof body; i++)
-    len += snprintf(body + len, sizeof body - (size_t)len, "缺陷→工单%s：%.200s\n",
-                    nz(defects[i].ticket_number), defects[i].description);
+    len += snprintf(body + len, sizeof body - (size_t)len, "缺陷→工单%s：%.*s\n",
+                    nz(defects[i].ticket_number), (int)utf8_clip(defects[i].description, 200),
+                    defects[i].description);
+  utf8_trim_tail(body);
   visit_defects_free(defects, n);
   int count = 0;
   rc = outbox_notify_role(c->tx, ROLE_ENGINEERING_MANAGER, v->region_code, c->ticket_id, subject,
@@ -654,6 +663,15 @@ static enum sh_status act_report(struct visit_ctx *c, struct sh_error *err) {
       char detail[64];
       snprintf(detail, sizeof detail, "{\"from_visit_id\":%lld}", (long long)c->v->id);
       rc = store_visit_event_add(c->tx, next, c->now, c->actor->user_id, "carried", detail, err);
+    }
+    /* The next visit changed too (its carried items): its own audit row (SPEC L). */
+    if (rc == SH_OK && next) {
+      json_t *changes = json_object();
+      audit_change(changes, "carried_items_added", NULL, json_string(b.unfinished_items));
+      audit_change(changes, "from_visit_id", NULL, json_integer(c->v->id));
+      rc = changes ? audit_log(c->tx, c->actor, "visit", next, "carry", changes, c->now, err)
+                   : oom(err);
+      json_decref(changes);
     }
     json_object_set_new(c->detail, "carried_to", next ? json_integer(next) : json_null());
   }

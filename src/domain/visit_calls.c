@@ -15,6 +15,7 @@
 #include "../base/jsonx.h"
 #include "../base/mem.h"
 #include "../base/timefmt.h"
+#include "../base/utf8.h"
 #include "../rules/call_hours.h"
 #include "checks.h"
 #include "outbox.h"
@@ -141,12 +142,14 @@ static const struct jfield call_fields[] = {
 static enum sh_status call_notify(struct visit_ctx *c, const char *result, struct sh_error *err) {
   bool wrong = strcmp(result, "wrong_number") == 0;
   char subject[240], body[600];
-  snprintf(subject, sizeof subject, "【回访】%s：%s%s", wrong ? "客户电话错误" : "客户拒绝回访",
-           nz(c->v->customer_name), c->v->project_name ? c->v->project_name : "");
+  snprintf(subject, sizeof subject, "【回访】%s：%s %s", wrong ? "客户电话错误" : "客户拒绝回访",
+           nz(c->v->customer_name), nz(c->v->project_name));
+  utf8_trim_tail(subject); /* whole characters only: PostgreSQL refuses a broken one */
   snprintf(body, sizeof body, "联系人：%s %s\n规定回访日期：%s\n%s", nz(c->v->contact_name),
            nz(c->v->contact_phone), c->v->due_date,
            wrong ? "请核实并更新客户联系方式后再安排回访。"
                  : "请决定改为上门回访、另行安排或取消此次回访(须注明原因)。");
+  utf8_trim_tail(body);
   enum sh_status rc = outbox_notify_role(c->tx, ROLE_ENGINEERING_MANAGER, c->v->region_code,
                                          c->v->ticket_id, subject, body, c->now, NULL, err);
   if (rc == SH_OK && c->v->leader_id)

@@ -25,6 +25,7 @@
 #include "../base/log.h"
 #include "../base/mem.h"
 #include "../base/timefmt.h"
+#include "../base/utf8.h"
 #include "../rules/period.h"
 #include "../rules/visit_plan.h"
 #include "../store/projects.h"
@@ -99,16 +100,23 @@ static bool compute(struct plan_arg *a, const struct visit_plan_project *p,
   out->reason = p->deleted_at ? REASON_DELETED : REASON_NOT_ACCEPTED;
   if (p->deleted_at || !*p->acceptance_date)
     return true;
-  struct visit_plan_unit list[64];
-  size_t n = 0;
-  for (size_t i = 0; i < nunits && n < sizeof list / sizeof list[0]; i++)
-    list[n++] = (struct visit_plan_unit){.acceptance_date = units[i].acceptance_date,
-                                         .manufacturer_months = (int)units[i].manufacturer_months,
-                                         .sold_by_company = units[i].sold_by_company};
+  /* Every unit row counts: a project whose units were accepted on many days has as many
+   * rows, and the one that ends the warranty last may be any of them. */
+  struct visit_plan_unit *list = sh_calloc(nunits ? nunits : 1, sizeof *list);
+  if (!list) {
+    *rc = oom(err);
+    return true;
+  }
+  for (size_t i = 0; i < nunits; i++)
+    list[i] = (struct visit_plan_unit){.acceptance_date = units[i].acceptance_date,
+                                       .manufacturer_months = (int)units[i].manufacturer_months,
+                                       .sold_by_company = units[i].sold_by_company};
   char end[PERIOD_DATE_LEN + 1];
   /* IMP: SPEC D1 — over the whole warranty: from acceptance to the end of the company's or
    * the longer manufacturer's term (rules/visit_plan.h). */
-  if (!visit_plan_warranty_end(p->acceptance_date, a->s.company_months, list, n, end)) {
+  bool valid = visit_plan_warranty_end(p->acceptance_date, a->s.company_months, list, nunits, end);
+  free(list);
+  if (!valid) {
     sh_log(LOG_PRIO_WARNING, "job=visit_planner project=%lld msg=\"dates refused by the rule\"",
            (long long)p->id);
     out->reason = REASON_OUT;
@@ -191,10 +199,13 @@ static void diff(struct plan_arg *a, const struct project_plan *pp, struct visit
         used[k] = true;
       }
     bool open = strcmp(v->status, "planned") == 0;
+    /* The manager's move (a reason is required) is what keeps a date, not a planned date that
+     * happens to differ from the due date: a move to the rule's own day stays a move, and a
+     * visit the planner re-opens keeps the date the manager had set. */
+    bool moved = v->moved_reason && *v->moved_reason;
     if (e && open) {
       /* The planned date follows the rule unless the manager moved it. */
-      const char *planned =
-          strcmp(v->planned_date, v->due_date) == 0 ? e->due_date : v->planned_date;
+      const char *planned = moved ? v->planned_date : e->due_date;
       int64_t leader =
           !v->leader_id || v->leader_id == pp->old_pm ? p->project_manager_id : v->leader_id;
       if (strcmp(e->due_date, v->due_date) == 0 && strcmp(planned, v->planned_date) == 0 &&
@@ -210,9 +221,11 @@ static void diff(struct plan_arg *a, const struct project_plan *pp, struct visit
       json_array_append_new(json_object_get(summary, "redated"), json_integer(v->seq));
       a->stats.redated++;
     } else if (e && strcmp(v->status, "cancelled") == 0 && planner_reason(v->cancelled_reason)) {
-      add_update(w, v, e->due_date, e->due_date, "planned", "", p->project_manager_id, p);
+      const char *planned = moved ? v->planned_date : e->due_date;
+      add_update(w, v, e->due_date, planned, "planned", "", p->project_manager_id, p);
       add_event(w, v->id, "reopened",
-                json_pack("{s:s,s:s}", "due_date", e->due_date, "was", v->cancelled_reason));
+                json_pack("{s:s,s:s,s:s}", "due_date", e->due_date, "planned_date", planned, "was",
+                          v->cancelled_reason));
       json_array_append_new(json_object_get(summary, "reopened"), json_integer(v->seq));
       a->stats.reopened++;
     } else if (!e && open) {
@@ -518,6 +531,10 @@ static enum sh_status act_leader(struct visit_ctx *c, struct sh_error *err) {
              "回访日期：%s(规定日期 %s)\n联系人：%s %s\n%s%s\n回访后请提交回访报告。",
              v->planned_date, v->due_date, nz(v->contact_name), nz(v->contact_phone),
              *nz(v->carried_items) ? "上次遗留事项：" : "", nz(v->carried_items));
+    /* Names and carried items are the users' text: cut on a character (PostgreSQL refuses a
+     * broken one). */
+    utf8_trim_tail(subject);
+    utf8_trim_tail(body);
     rc = outbox_notify_user(c->tx, b.leader_id, v->ticket_id, subject, body, c->now, err);
   }
   user_record_free(u);

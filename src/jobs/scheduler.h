@@ -1,7 +1,8 @@
 /* scheduler.h — the background jobs thread that `shouhou serve` starts: every tick it tries
  * to take or renew the job lease (domain/lease.h); the node holding it runs one SLA watch
- * pass and one sender pass. Of several nodes on one database exactly one runs the jobs, and
- * another takes over within the lease's time to live when it dies.
+ * pass, a step of the return-visit planner (jobs/visit_planner.h: a pass at start and then
+ * at most hourly, in steps of a few seconds) and one sender pass. Of several nodes on one database
+ * exactly one runs the jobs, and another takes over within the lease's time to live when it dies.
  *
  * Environment, read at start:
  *   SHOUHOU_JOBS=off       no jobs thread on this node (the benchmark; nodes that only

@@ -105,6 +105,13 @@ static enum sh_status conn_open(const char *path, bool reader, struct conn **out
                       "PRAGMA query_only=ON; PRAGMA cache_size=-1024; "
                       "PRAGMA mmap_size=268435456;",
                       NULL, NULL, &msg);
+  /* The writer's cache holds what one unit of work dirties: the default 2 MB spills a large
+   * unit (a planner batch touches a page of each date index per visit) into the WAL before
+   * COMMIT and reads it back, the same page written several times. Up to 64 MB, taken only
+   * as pages are used; measured on the planner's first pass over 20 000 projects: pwrite
+   * 756 k → 485 k calls, pread 495 k → 95 k. */
+  else if (rc == SQLITE_OK)
+    rc = sqlite3_exec(c->db, "PRAGMA cache_size=-65536;", NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
     sh_log(LOG_PRIO_ERR, "msg=sqlite_pragma_failed error=\"%s\"", msg ? msg : "");
     sqlite3_free(msg);

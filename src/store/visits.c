@@ -576,12 +576,18 @@ enum sh_status store_visit_plan_projects(struct store_tx *tx, int64_t after_id, 
                                          size_t *count, struct sh_error *err) {
   struct store_param v[] = {SP_INT(after_id), SP_INT(project_id), SP_INT(limit)};
   struct store_rows *rows = NULL;
+  /* PostgreSQL runs units side by side: the button's pass and the jobs' pass could read the
+   * same old key and both insert the same (project, seq) — a unique violation that fails one
+   * of them. FOR UPDATE makes the second wait and then read the key the first wrote (SQLite's
+   * one writer serializes the units already). */
+#define PLAN_PROJECTS                                                                              \
+  "SELECT id, customer_id, COALESCE(project_manager_id, 0), COALESCE(deleted_at, 0), "             \
+  "site_region_code, COALESCE(acceptance_date, ''), visit_plan_key FROM projects "                 \
+  "WHERE id > $1 AND ($2 = 0 OR id = $2) ORDER BY id LIMIT $3"
   enum sh_status rc = store_exec(
-      tx,
-      "SELECT id, customer_id, COALESCE(project_manager_id, 0), COALESCE(deleted_at, 0), "
-      "site_region_code, COALESCE(acceptance_date, ''), visit_plan_key FROM projects "
-      "WHERE id > $1 AND ($2 = 0 OR id = $2) ORDER BY id LIMIT $3",
-      v, 3, &rows, err);
+      tx, store_tx_dialect(tx) == STORE_POSTGRES ? PLAN_PROJECTS " FOR UPDATE" : PLAN_PROJECTS, v,
+      3, &rows, err);
+#undef PLAN_PROJECTS
   size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
   struct visit_plan_project *list = NULL;
   if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
@@ -648,7 +654,7 @@ enum sh_status store_visit_plan_units(struct store_tx *tx, int64_t first, int64_
 static const struct store_field plan_fields[] = {
     P(INT, id),          P(INT, project_id),        P(INT, seq),       P(TEXT, status),
     P(TEXT, due_date),   P(TEXT, planned_date),     P(INT, leader_id), P(TEXT, region_code),
-    P(INT, customer_id), P(TEXT, cancelled_reason), P(INT, version),
+    P(INT, customer_id), P(TEXT, cancelled_reason), P(INT, version),   P(TEXT, moved_reason),
 };
 #undef P
 #define NPLAN (sizeof plan_fields / sizeof plan_fields[0])
@@ -660,7 +666,7 @@ enum sh_status store_visit_plan_existing(struct store_tx *tx, int64_t first, int
   enum sh_status rc = store_exec(
       tx,
       "SELECT id, project_id, seq, status, due_date, planned_date, COALESCE(leader_id, 0), "
-      "region_code, customer_id, cancelled_reason, version FROM visits "
+      "region_code, customer_id, cancelled_reason, version, moved_reason FROM visits "
       "WHERE kind = 'planned' AND project_id BETWEEN $1 AND $2 ORDER BY project_id, seq",
       v, 2, &rows, err);
   size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;

@@ -170,7 +170,7 @@ enum sh_status store_visit_plan_units(struct store_tx *tx, int64_t first, int64_
                                       struct sh_error *err);
 /* The planned visits of projects first..last, by project and seq, as struct visit with only
  * id, project_id, seq, status, due_date, planned_date, leader_id, region_code, customer_id,
- * cancelled_reason and version filled. */
+ * cancelled_reason, version and moved_reason filled. */
 enum sh_status store_visit_plan_existing(struct store_tx *tx, int64_t first, int64_t last,
                                          struct visit ***out, size_t *count, struct sh_error *err);
 

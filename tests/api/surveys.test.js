@@ -191,3 +191,63 @@ test('a draft survey\'s questions are replaced as a whole', async () => {
   assertError(await srv.req('PATCH', `/api/v1/surveys/${s.body.id}`, { token: head.token, body: { version: 2, year: 2027 } }), 422, 'field_not_applicable', 'year');
   assertError(await srv.req('PATCH', `/api/v1/surveys/${s.body.id}`, { token: head.token, body: { version: 2, ends_on: '2026-05-01' } }), 422, 'end_before_start', 'ends_on');
 });
+
+test('campaign months across the year end: 12,1 runs from December into the next January, not over the whole year', async () => {
+  const all = await get('/api/v1/settings', admin.token);
+  assert.equal(all.status, 200, all.text);
+  const items = all.body.items || all.body;
+  let { version } = items.find((x) => x.key === 'survey.campaign_months');
+  const months = async (value) => {
+    const r = await srv.req('PUT', '/api/v1/settings/survey.campaign_months', { token: admin.token, body: { value, version } });
+    assert.equal(r.status, 200, r.text);
+    version = r.body.version;
+  };
+  const dates = async (year) => {
+    const r = await post('/api/v1/surveys', { name: `跨年调查${year}`, year, questions });
+    return r.status === 201 ? [r.body.starts_on, r.body.ends_on] : r;
+  };
+  // 12 then 1: the two adjacent months of the cycle — 2026-12-01 to 2027-01-31 (31 days)
+  await months('12,1');
+  assert.deepEqual(await dates(2026), ['2026-12-01', '2027-01-31']);
+  // 1,11,12 (any order): November to January; February of a leap year ends on the 29th
+  await months('1,11,12');
+  assert.deepEqual(await dates(2026), ['2026-11-01', '2027-01-31']);
+  await months('2,12');
+  assert.deepEqual(await dates(2027), ['2027-12-01', '2028-02-29']);
+  // the gaps tie (3..9 skips 4-8, 9..3 skips 10-2, five months each): the run inside the year
+  await months('3,9');
+  assert.deepEqual(await dates(2026), ['2026-03-01', '2026-09-30']);
+  // a campaign starting in December 9999 would end in the year 10000
+  await months('12,1');
+  assertError(await dates(9999), 422, 'out_of_range', 'year');
+  await months('6,7');
+  assert.deepEqual(await dates(2026), ['2026-06-01', '2026-07-31']);
+});
+
+test('rates round down and averages round half up, worked by hand; one response per target even when sent at once', async () => {
+  const s = await post('/api/v1/surveys', { name: '取整', starts_on: '2026-06-01', ends_on: '2026-06-30', questions: questions.slice(0, 2) });
+  assert.equal(s.status, 201, s.text);
+  const [q1, q2] = s.body.questions;
+  const id = s.body.id;
+  assert.deepEqual((await post(`/api/v1/surveys/${id}/targets`, { customer_ids: [cust.A.id, cust.B.id, cust.E.id] })).body, { added: 3 });
+  assert.equal((await post(`/api/v1/surveys/${id}/open`, { version: 1 })).status, 200);
+  // Eight identical responses for A at the same moment: exactly one is recorded.
+  const body = { customer_id: cust.A.id, answers: [{ question_id: q1.id, score: 5 }, { question_id: q2.id, yes: true }] };
+  const at_once = await Promise.all(Array.from({ length: 8 }, () => post(`/api/v1/surveys/${id}/responses`, body, admin.token)));
+  assert.deepEqual(at_once.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409], at_once.map((r) => r.text).join('\n'));
+  assert.ok(at_once.filter((r) => r.status === 409).every((r) => r.body.error.code === 'already_answered'));
+  const answer = async (c, score, yes) => assert.equal((await post(`/api/v1/surveys/${id}/responses`, { customer_id: c.id, answers: [{ question_id: q1.id, score }, { question_id: q2.id, yes }] }, admin.token)).status, 201);
+  await answer(cust.B, 4, false);
+  await answer(cust.E, 3, false);
+  const r = await get(`/api/v1/surveys/${id}/results`);
+  assert.equal(r.status, 200, r.text);
+  const [r1, r2] = r.body.questions;
+  // Q1: 5, 4, 3 → sum 12, 12 / 3 = 4.0 → 40 tenths; satisfied (≥ 4) 2 of 3 → 666.7 → 666 ‰
+  // (rounded down, never up to 667).
+  assert.deepEqual([r1.count, r1.average_tenths, r1.satisfied, r1.satisfied_permille], [3, 40, 2, 666]);
+  // Q2: yes 1 of 3 → 333.3 → 333 ‰.
+  assert.deepEqual([r2.count, r2.yes, r2.no, r2.yes_permille], [3, 1, 2, 333]);
+  // exactly one answer row per question for A
+  assert.deepEqual(r1.distribution, { 1: 0, 2: 0, 3: 1, 4: 1, 5: 1 });
+  assert.deepEqual((await get(`/api/v1/surveys/${id}`)).body.progress, { targets: 3, pending: 0, answered: 3, declined: 0 });
+});

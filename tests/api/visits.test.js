@@ -448,3 +448,106 @@ test('visit.plan_from: no visit is planned before it, and the numbers still coun
   assertError(await srv.req('PUT', '/api/v1/settings/visit.plan_from', { token: admin.token, body: { value: '2026-02-30', version: settingVersions['visit.plan_from'] } }), 422, 'invalid_setting_value', 'value');
   await setting('visit.plan_from', '');
 });
+
+test('long Chinese text in the report, the leader and the call notifications is cut between characters', async () => {
+  // Byte limits such as "%.900s" cut a 3-byte character in two; PostgreSQL refuses the broken
+  // text and the whole report would fail. Every field below puts one ASCII letter first so
+  // that a byte limit lands inside a character (1 + 3k bytes never equals 900, 600, 500, 200).
+  const longName = '长'.repeat(95) + '工程';            // 97 characters, 291 bytes
+  const p = await ok(await srv.req('POST', '/api/v1/projects', { token: admin.token, body: {
+    customer_id: customer.id, name: longName, site_region_code: '330106', project_manager_id: pm.id,
+    acceptance_date: '2026-06-30' } }), 201);
+  const unit = await ok(await srv.req('POST', '/api/v1/equipment', { token: admin.token, body: {
+    project_id: p.id, serial_no: 'UTF8-001', model: 'DS-2CD', name: '摄像机' } }), 201);
+  await plan({ project_id: p.id });
+  const [first, second, third] = await visitsOf(p.id);
+  const findings = 'a' + '检'.repeat(1300), opinion = 'b' + '意'.repeat(600);
+  const unfinished = 'd' + '换'.repeat(300), defect = 'c' + '漏'.repeat(100);
+  const done = await ok(await srv.req('POST', `/api/v1/visits/${first.id}/report`, { token: pm.token, body: {
+    version: first.version, method: 'on_site', findings, opinion, score: 2, partial: true,
+    unfinished_items: unfinished, defects: [{ description: defect, equipment_id: unit.id }] } }));
+  assert.equal(done.status, 'partial');
+  const notes = await ok(await srv.req('GET', '/api/v1/notifications?page_size=100', { token: em.token }));
+  const note = notes.items.find((n) => n.subject.startsWith('【回访报告】(客户不满意)') && n.subject.includes('长长长'));
+  assert.ok(note, JSON.stringify(notes.items.map((n) => n.subject)));
+  // 900 bytes of findings: the letter and 299 characters (1 + 897 bytes); the 300th would end
+  // at byte 901. Opinion: 1 + 3 × 199 = 598 ≤ 600. Unfinished: 1 + 3 × 166 = 499 ≤ 500.
+  // Defect: 1 + 3 × 66 = 199 ≤ 200.
+  assert.ok(note.body.includes(`发现情况：a${'检'.repeat(299)}\n`), note.body.slice(0, 80));
+  assert.ok(note.body.includes(`客户意见：b${'意'.repeat(199)}\n`));
+  assert.ok(note.body.includes(`未完成事项：d${'换'.repeat(166)}\n`));
+  assert.ok(note.body.includes(`：c${'漏'.repeat(66)}\n`));
+  assert.ok(!note.body.includes('\uFFFD') && !note.subject.includes('\uFFFD'));
+  // The next visit carries the 301 characters: the leader's notice (800 bytes) cuts them.
+  const next = await ok(await srv.req('GET', `/api/v1/visits/${second.id}`, { token: em.token }));
+  assert.equal(next.carried_items, unfinished);
+  // The carried items are a change of that visit too: its own audit row.
+  const audit = await ok(await srv.req('GET', `/api/v1/audit?entity=visit&entity_id=${second.id}`, { token: admin.token }));
+  const carry = audit.items.find((a) => a.action === 'carry');
+  assert.ok(carry, JSON.stringify(audit.items.map((a) => a.action)));
+  assert.equal(carry.changes.carried_items_added.new, unfinished);
+  assert.equal(carry.changes.from_visit_id.new, first.id);
+  const led = await ok(await srv.req('POST', `/api/v1/visits/${second.id}/leader`, { token: em.token, body: { leader_id: em.id, version: next.version } }));
+  assert.equal(led.leader_id, em.id);
+  const mine = await ok(await srv.req('GET', '/api/v1/notifications?page_size=100', { token: em.token }));
+  const told = mine.items.find((n) => n.subject.startsWith('【回访安排】') && n.subject.includes('长长长'));
+  assert.ok(told && !told.body.includes('\uFFFD') && told.body.includes('上次遗留事项：d换换'));
+  // A wrong number: the subject (240 bytes) holds the customer's and the long project name.
+  await setting('calls.hours', '00:00-24:00');
+  await ok(await srv.req('POST', `/api/v1/visits/${third.id}/calls`, { token: agent.token, body: { duration_seconds: 5, result: 'wrong_number' } }), 201);
+  await setting('calls.hours', '09:00-12:00,14:00-20:00');
+  const wrong = (await ok(await srv.req('GET', '/api/v1/notifications?page_size=100', { token: em.token })))
+    .items.find((n) => n.subject.startsWith('【回访】客户电话错误') && n.subject.includes('长长长'));
+  assert.ok(wrong && !wrong.subject.includes('\uFFFD'));
+});
+
+test('every unit counts for the warranty end, also a project with more than 64 unit acceptance days', async () => {
+  // Project accepted 2026-01-01; 65 units sold by us, each accepted on its own day
+  // 2026-01-02 … 2026-03-07 (day k = 2026-01-01 + k). Each unit's free period is the company's
+  // 12 months from its own acceptance: the last one ends 2027-03-07, the project's warranty end.
+  // Every 2 months from 2026-01-01: 03-01, 05-01, 07-01, 09-01, 11-01, 2027-01-01, 2027-03-01
+  // (n = 7 ≤ 03-07); n = 8 (2027-05-01) is past the end, so the final visit is on 2027-03-07.
+  const p = await ok(await srv.req('POST', '/api/v1/projects', { token: admin.token, body: {
+    customer_id: customer.id, name: '多批验收工程', site_region_code: '330106', acceptance_date: '2026-01-01' } }), 201);
+  for (let k = 1; k <= 65; k++) {
+    const day = new Date(Date.UTC(2026, 0, 1 + k)).toISOString().slice(0, 10);
+    await ok(await srv.req('POST', '/api/v1/equipment', { token: admin.token, body: {
+      project_id: p.id, serial_no: `MULTI-${k}`, model: 'DS-2CD', name: '摄像机', sold_by_company: true, acceptance_date: day } }), 201);
+  }
+  await plan({ project_id: p.id });
+  const v = await visitsOf(p.id);
+  assert.deepEqual(v.map((x) => x.due_date), ['2026-03-01', '2026-05-01', '2026-07-01', '2026-09-01', '2026-11-01',
+    '2027-01-01', '2027-03-01', '2027-03-07']);
+});
+
+test("the manager's move is kept by a re-plan, also a move to the rule's own day and after the planner re-opened the visit", async () => {
+  // Accepted 2026-10-31: seq 1 due 2026-12-31, seq 2 due 2027-02-28 (month end, Civil Code).
+  const p0 = await ok(await srv.req('POST', '/api/v1/projects', { token: admin.token, body: {
+    customer_id: customer.id, name: '改期工程', site_region_code: '330106', project_manager_id: pm.id, acceptance_date: '2026-10-31' } }), 201);
+  await plan({ project_id: p0.id });
+  let [, second] = await visitsOf(p0.id);
+  assert.equal(second.due_date, '2027-02-28');
+  const there = await ok(await srv.req('POST', `/api/v1/visits/${second.id}/move`, { token: em.token, body: { planned_date: '2027-03-10', reason: '客户春节后才有空', version: second.version } }));
+  // The customer agrees to the rule's day after all: the manager moves it back to 02-28.
+  const back = await ok(await srv.req('POST', `/api/v1/visits/${second.id}/move`, { token: em.token, body: { planned_date: '2027-02-28', reason: '客户确认原定日期', version: there.version } }));
+  assert.equal(back.planned_date, '2027-02-28');
+  // The acceptance date is corrected to 2026-10-15: seq 2 is due 2027-02-15 by the rule, but
+  // the day the manager agreed with the customer stands.
+  let p = await ok(await srv.req('GET', `/api/v1/projects/${p0.id}`, { token: admin.token }));
+  p = await ok(await srv.req('PATCH', `/api/v1/projects/${p0.id}`, { token: admin.token, body: { acceptance_date: '2026-10-15', version: p.version } }));
+  await plan({ project_id: p0.id });
+  [, second] = await visitsOf(p0.id);
+  assert.deepEqual([second.due_date, second.planned_date, second.status], ['2027-02-15', '2027-02-28', 'planned']);
+  // The acceptance date removed: the planner cancels the open visits; restored, it re-opens
+  // them — seq 2 with the manager's day, the others on the rule's.
+  p = await ok(await srv.req('PATCH', `/api/v1/projects/${p0.id}`, { token: admin.token, body: { acceptance_date: null, version: p.version } }));
+  await plan({ project_id: p0.id });
+  const gone = await visitsOf(p0.id);
+  assert.ok(gone.every((x) => x.status === 'cancelled' && x.cancelled_reason === '工程无验收日期(保修期未开始)'), JSON.stringify(gone.map((x) => x.status)));
+  await ok(await srv.req('PATCH', `/api/v1/projects/${p0.id}`, { token: admin.token, body: { acceptance_date: '2026-10-15', version: p.version } }));
+  const s = await plan({ project_id: p0.id });
+  assert.equal(s.reopened, gone.length);
+  const [first, again] = await visitsOf(p0.id);
+  assert.deepEqual([first.status, first.due_date, first.planned_date], ['planned', '2026-12-15', '2026-12-15']);
+  assert.deepEqual([again.status, again.due_date, again.planned_date], ['planned', '2027-02-15', '2027-02-28']);
+});
