@@ -164,12 +164,17 @@ void api_visit_get(struct api_request *req, struct api_response *resp) {
 }
 
 struct plan_body {
-  int64_t project_id;
+  int64_t project_id, after_id;
 };
+
+/* The button's share of a pass over every project: what a request may spend before it
+ * answers with where to go on (the jobs thread's steps are 5 s). */
+#define PLAN_REQUEST_SECONDS 10
 
 void api_visit_plan(struct api_request *req, struct api_response *resp) {
   static const struct jfield fields[] = {
       {"project_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, offsetof(struct plan_body, project_id)},
+      {"after_id", JF_INT, JF_NULLABLE, 0, INT64_MAX / 2, offsetof(struct plan_body, after_id)},
   };
   if (!api_query_check(req, resp, NULL))
     return;
@@ -178,17 +183,36 @@ void api_visit_plan(struct api_request *req, struct api_response *resp) {
   if (!root)
     return;
   struct plan_body b = {0};
-  struct visit_plan_stats s;
+  struct visit_plan_cursor c = {0};
   struct sh_error err;
-  enum sh_status rc = jsonx_decode(root, fields, 1, &b, NULL, NULL, &err);
-  if (rc == SH_OK)
-    rc = visit_plan_pass(req->app, &req->actor, b.project_id, time_now(), &s, &err);
-  if (rc == SH_OK)
-    api_reply(resp, 200,
-              json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "projects", (json_int_t)s.projects,
-                        "changed", (json_int_t)s.changed, "planned", (json_int_t)s.planned,
-                        "redated", (json_int_t)s.redated, "reopened", (json_int_t)s.reopened,
-                        "cancelled", (json_int_t)s.cancelled, "invalid", (json_int_t)s.invalid));
+  enum sh_status rc = jsonx_decode(root, fields, 2, &b, NULL, NULL, &err);
+  if (rc == SH_OK && b.project_id && b.after_id)
+    rc = sh_fail(&err, SH_ERR_INVALID, "invalid_choice", "after_id", "project_id or after_id");
+  /* One project: at once. Every project: in steps — a re-plan of 100 000 projects takes
+   * minutes, so a request plans for PLAN_REQUEST_SECONDS and answers complete: false with
+   * next_after_id; the button asks again with it until complete (the counts are the
+   * step's). */
+  if (rc == SH_OK && b.project_id) {
+    rc = visit_plan_pass(req->app, &req->actor, b.project_id, time_now(), &c.stats, &err);
+    c.finished = true;
+  } else if (rc == SH_OK) {
+    c.after_id = b.after_id;
+    rc = visit_plan_resume(req->app, &req->actor, time_now(), &c, PLAN_REQUEST_SECONDS, &err);
+  }
+  const struct visit_plan_stats *s = &c.stats;
+  json_t *out =
+      rc == SH_OK ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "projects",
+                              (json_int_t)s->projects, "changed", (json_int_t)s->changed, "planned",
+                              (json_int_t)s->planned, "redated", (json_int_t)s->redated, "reopened",
+                              (json_int_t)s->reopened, "cancelled", (json_int_t)s->cancelled,
+                              "invalid", (json_int_t)s->invalid, "complete", c.finished)
+                  : NULL;
+  if (out && !c.finished)
+    jsonx_set_int(out, "next_after_id", c.after_id);
+  if (out)
+    api_reply(resp, 200, out);
+  else if (rc == SH_OK)
+    api_fail(req, resp, SH_ERR_INTERNAL, "out_of_memory", NULL);
   else
     api_error(req, resp, &err);
   json_decref(root);

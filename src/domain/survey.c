@@ -74,8 +74,11 @@ bool survey_campaign_dates(const char *months, int year, char starts_on[11], cha
   int end_year = first > last ? year + 1 : year;
   if (end_year > 9999)
     return false;
-  snprintf(starts_on, 11, "%04d-%02d-01", year, first);
-  snprintf(ends_on, 11, "%04d-%02d-%02d", end_year, last, days_in_month(end_year, last));
+  /* Bounded for the compiler: first and last are months 1..12, the years 1..9999. */
+  snprintf(starts_on, 11, "%04u-%02u-01", (unsigned)year % 10000u,
+           (unsigned)(first - 1) % 12u + 1u);
+  snprintf(ends_on, 11, "%04u-%02u-%02u", (unsigned)end_year % 10000u,
+           (unsigned)(last - 1) % 12u + 1u, (unsigned)days_in_month(end_year, last) % 32u);
   return true;
 }
 

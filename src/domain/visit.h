@@ -78,16 +78,18 @@ struct visit_plan_stats {
 enum sh_status visit_plan_pass(struct app *app, const struct actor *actor, int64_t project_id,
                                int64_t now, struct visit_plan_stats *stats, struct sh_error *err);
 
-/* A pass that runs in steps (the jobs thread must renew its lease between them): start with
- * a zeroed cursor; each call plans batches until the pass is finished or budget_seconds
- * (0: no limit) have gone, accumulating the counts in the cursor. */
+/* A pass that runs in steps (the jobs thread must renew its lease between them; the button
+ * must answer within an HTTP request at 100 000 projects): start with a zeroed cursor; each
+ * call plans batches until the pass is finished or budget_seconds (0: no limit) have gone,
+ * accumulating the counts in the cursor. actor NULL: the jobs (audited as the planner). */
 struct visit_plan_cursor {
   int64_t after_id;
   bool finished;
   struct visit_plan_stats stats;
 };
-enum sh_status visit_plan_resume(struct app *app, int64_t now, struct visit_plan_cursor *cursor,
-                                 int64_t budget_seconds, struct sh_error *err);
+enum sh_status visit_plan_resume(struct app *app, const struct actor *actor, int64_t now,
+                                 struct visit_plan_cursor *cursor, int64_t budget_seconds,
+                                 struct sh_error *err);
 
 /* The manager's actions; body decoded here; *out gets the visit again.
  *   move   {planned_date, reason, version}

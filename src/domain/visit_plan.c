@@ -423,11 +423,12 @@ enum sh_status visit_plan_pass(struct app *app, const struct actor *actor, int64
   return rc;
 }
 
-enum sh_status visit_plan_resume(struct app *app, int64_t now, struct visit_plan_cursor *cursor,
-                                 int64_t budget_seconds, struct sh_error *err) {
+enum sh_status visit_plan_resume(struct app *app, const struct actor *actor, int64_t now,
+                                 struct visit_plan_cursor *cursor, int64_t budget_seconds,
+                                 struct sh_error *err) {
   struct plan_arg a = {
-      .app = app, .now = now, .after_id = cursor->after_id, .stats = cursor->stats};
-  struct start_arg s = {.s = &a.s};
+      .app = app, .actor = actor, .now = now, .after_id = cursor->after_id, .stats = cursor->stats};
+  struct start_arg s = {.actor = actor, .s = &a.s};
   /* The settings are read again at each step: a change made meanwhile shows in the keys of
    * the projects planned after it, and the next pass plans the others again. */
   enum sh_status rc = store_read(app->store, start_unit, &s, err);

@@ -45,7 +45,7 @@ void visit_planner_tick(struct app *app, struct visit_planner_state *state, int6
   if (!state->running)
     return;
   struct sh_error err;
-  if (visit_plan_resume(app, now, &state->cursor, budget_seconds, &err) != SH_OK) {
+  if (visit_plan_resume(app, NULL, now, &state->cursor, budget_seconds, &err) != SH_OK) {
     log_failure(&err);
     state->running = false;
     return;

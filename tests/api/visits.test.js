@@ -427,6 +427,20 @@ test('photos of a visit in another place: uploaded to the visit, listed with it,
   assert.equal((await fetch(`${srv.base}/api/v1/attachments/${body.id}`, { headers: { Authorization: `Bearer ${agentJs.token}` } })).status, 404);
 });
 
+test('the button over every project answers in steps: complete, or where to go on', async () => {
+  // A pass over this test's few projects finishes within one request's budget.
+  const all = await plan({});
+  assert.equal(all.complete, true);
+  assert.equal(all.next_after_id, undefined);
+  assert.ok(all.projects >= 2, JSON.stringify(all));
+  // A step asked to go on past every project reads none and is complete.
+  const past = await plan({ after_id: 1e12 });
+  assert.deepEqual([past.complete, past.projects, past.changed], [true, 0, 0]);
+  // One project, or a step of the whole pass: not both.
+  assertError(await srv.req('POST', '/api/v1/visits/plan', { token: em.token, body: { project_id: projectA.id, after_id: 1 } }), 422, 'invalid_choice', 'after_id');
+  assertError(await srv.req('POST', '/api/v1/visits/plan', { token: em.token, body: { after_id: -1 } }), 422, 'out_of_range', 'after_id');
+});
+
 test('`shouhou jobs run` runs a planner pass and prints its counts', async () => {
   const out = srv.cli(['jobs', 'run']);
   assert.match(out, /^visit_planner projects=\d+ changed=0 planned=0 redated=0 reopened=0 cancelled=0 invalid=0$/m);
