@@ -18,6 +18,14 @@ static enum sh_status region_count(struct store_tx *tx, void *arg, struct sh_err
   return store_region_count(tx, arg, err);
 }
 
+/* A KPI in permille as the dashboard shows it ("—" when nothing was counted). */
+static const char *permille(long value, char out[32]) {
+  if (value < 0)
+    return "—";
+  snprintf(out, 32, "%ld‰", value);
+  return out;
+}
+
 int cli_demo(struct cli_context *c) {
   static const struct option options[] = {{"seed", required_argument, NULL, 's'},
                                           {"customers", required_argument, NULL, 'c'},
@@ -76,12 +84,27 @@ int cli_demo(struct cli_context *c) {
   printf("demo company created: %zu customers, %zu users (seed %llu)\n", result.customers,
          result.naccounts, seed);
   const struct demo_service_result *sv = &result.service;
+  char rate[32], satisfaction[32];
   printf("installed base: %zu projects (%zu warranty cards issued), %zu equipment units\n",
          sv->projects, sv->cards, sv->units);
   printf("service tickets: %zu (%zu new, %zu assigned, %zu on site, %zu cleared, %zu closed, "
          "%zu cancelled); %zu open past a deadline\n",
          sv->tickets, sv->tickets_new, sv->tickets_assigned, sv->tickets_on_site,
          sv->tickets_cleared, sv->tickets_closed, sv->tickets_cancelled, sv->tickets_breached);
+  printf("return visits: %zu planned from %s (%zu on time, %zu late, %zu missing; %zu partial, "
+         "%zu with a defect, %zu moved), %zu calls; %zu follow-ups (%zu reported); visit rate %s, "
+         "satisfaction %s\n",
+         sv->visits, sv->visits_from, sv->visits_on_time, sv->visits_late, sv->visits_missing,
+         sv->visits_partial, sv->visit_defects, sv->visits_moved, sv->visit_calls, sv->followups,
+         sv->followups_reported, permille(sv->visit_rate_permille, rate),
+         permille(sv->satisfaction_permille, satisfaction));
+  printf("survey: %zu questions, %zu customers (%zu answered, %zu declined)\n",
+         sv->survey_questions, sv->survey_targets, sv->survey_answered, sv->survey_declined);
+  printf("complaints: %zu (%zu registered, %zu assigned, %zu answered, %zu called back, "
+         "%zu archived); %zu repeat, %zu in a second round\n",
+         sv->complaints, sv->complaints_registered, sv->complaints_assigned,
+         sv->complaints_answered, sv->complaints_called_back, sv->complaints_archived,
+         sv->complaints_repeat, sv->complaints_second_round);
   printf("sign in with one of these (passwords are shown only now):\n");
   for (size_t i = 0; i < result.naccounts; i++)
     printf("  %-22s %-20s %s\n", result.accounts[i].username, result.accounts[i].password,

@@ -1,6 +1,7 @@
-/* demo_internal.h — what the demo's installed base (demo_service.c) and its tickets pass
- * (demo_tickets.c) share: the part lists, the seed's stream, the demo's state. Private to
- * demo_service.c and demo_tickets.c; the rest of the program uses demo_service.h. */
+/* demo_internal.h — what the demo's installed base (demo_service.c), its tickets pass
+ * (demo_tickets.c) and its return-visit pass (demo_visits.c) share: the part lists, the
+ * seed's stream, the demo's state; and the complaints (demo_complaints.c). Private to those
+ * files; the rest of the program uses demo_service.h. */
 #ifndef SHOUHOU_DOMAIN_DEMO_INTERNAL_H
 #define SHOUHOU_DOMAIN_DEMO_INTERNAL_H
 
@@ -66,6 +67,8 @@ struct demo {
   struct app *app;
   struct demo_service_result *out;
   struct actor admin, agent, dispatcher, technician, project_manager;
+  /* Issue 5's passes: the manager who plans visits, and the people complaint notices name. */
+  struct actor engineering_manager, department_head, qc, finance;
   struct table models, faults, parts, sites, systems;
   struct client *clients; /* every customer, in id order */
   size_t nclients;
@@ -84,5 +87,26 @@ void demo_day_text(int64_t day, char out[PROJECT_DATE_SIZE]);
  * Continues state; counts them into d->out (tickets, by status, breached). On failure the
  * counts hold the tickets finished until then. */
 enum sh_status demo_tickets(struct demo *d, uint64_t *state, struct sh_error *err);
+
+/* ---- return visits, a survey, complaints (SPEC D1-D5, E1-E4) ------------------------- */
+
+/* What the visits pass leaves for the complaints: the first visit a customer was not
+ * satisfied with (0: none) and some closed tickets (their follow-ups' tickets). */
+struct demo_links {
+  int64_t unhappy_visit, unhappy_customer;
+  int64_t tickets[8], ticket_customers[8];
+  size_t ntickets;
+};
+
+/* After the tickets: the visit planner over the projects, the visits due before today
+ * reported (most on time, some late, a few missing; one partial, one with a defect that
+ * opens a ticket), calls on the overdue ones, a manager's move, the follow-ups of closed
+ * tickets; a survey campaign with responses; complaints in every state. Continues state;
+ * counts into d->out. */
+enum sh_status demo_visits(struct demo *d, uint64_t *state, struct sh_error *err);
+
+/* The complaints (demo_complaints.c), from their own seed, with what the visits left. */
+enum sh_status demo_complaints(struct demo *d, uint64_t seed, const struct demo_links *l,
+                               struct sh_error *err);
 
 #endif

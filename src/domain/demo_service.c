@@ -1,13 +1,15 @@
 /* demo_service.c — the demo's installed base (SPEC B1-B4) and the whole of
  * demo_service_generate (see demo_service.h): the part lists, the seed's stream and the
- * customers both passes use (demo_internal.h); the tickets pass is demo_tickets.c.
+ * customers the passes use (demo_internal.h); the tickets pass is demo_tickets.c, the
+ * return visits, survey and complaints demo_visits.c.
  *
- * Design: two passes over the seed's stream. The installed base walks the customers in id
+ * Design: passes over the seed's stream. The installed base walks the customers in id
  * order: one in three (and always the first, whom the demo's portal user belongs to) gets a
  * project at its own address, 1-6 units of the kind its archive names, and usually a
  * warranty card. The projects and units of a hundred customers go in one unit of work, as
  * an import's rows do (a commit each would make the demo slow on PostgreSQL). The tickets
- * then continue the same stream (demo_tickets.c). */
+ * then continue the same stream (demo_tickets.c), and the return visits, the survey and the
+ * complaints after them (demo_visits.c). */
 #include "demo_service.h"
 
 #include <jansson.h>
@@ -429,10 +431,17 @@ enum sh_status demo_service_generate(struct app *app, uint64_t *state, const cha
   enum sh_status rc = SH_OK;
   for (size_t i = 0; rc == SH_OK && i < 5; i++)
     rc = table_load(dir, lists[i].name, lists[i].width, lists[i].table, err);
-  const enum role roles[] = {ROLE_ADMIN, ROLE_AGENT, ROLE_DISPATCHER, ROLE_TECHNICIAN,
-                             ROLE_PROJECT_MANAGER};
-  struct actor *actors[] = {&d.admin, &d.agent, &d.dispatcher, &d.technician, &d.project_manager};
-  for (size_t i = 0; rc == SH_OK && i < 5; i++)
+  const enum role roles[] = {ROLE_ADMIN,           ROLE_AGENT,
+                             ROLE_DISPATCHER,      ROLE_TECHNICIAN,
+                             ROLE_PROJECT_MANAGER, ROLE_ENGINEERING_MANAGER,
+                             ROLE_DEPARTMENT_HEAD, ROLE_QC,
+                             ROLE_FINANCE};
+  struct actor *actors[] = {&d.admin,           &d.agent,
+                            &d.dispatcher,      &d.technician,
+                            &d.project_manager, &d.engineering_manager,
+                            &d.department_head, &d.qc,
+                            &d.finance};
+  for (size_t i = 0; rc == SH_OK && i < sizeof roles / sizeof roles[0]; i++)
     rc = staff_actor(app, result, roles[i], actors[i], err);
   if (rc == SH_OK)
     rc = load_clients(&d, err);
@@ -442,6 +451,8 @@ enum sh_status demo_service_generate(struct app *app, uint64_t *state, const cha
     rc = installed_base(&d, state, err);
   if (rc == SH_OK)
     rc = demo_tickets(&d, state, err);
+  if (rc == SH_OK)
+    rc = demo_visits(&d, state, err);
   for (size_t i = 0; i < 5; i++)
     table_free(lists[i].table);
   clients_free(&d);

@@ -2,6 +2,9 @@
  * C1-C7): projects with equipment units and warranty cards for about one customer in three,
  * and about forty tickets called over the last ten days in every state of the workflow.
  *
+ * Then (demo_visits.c) the return visits of issue 5 over those projects, a satisfaction
+ * survey and complaints in every state of their procedure (SPEC D1-D5, E1-E4).
+ *
  * Everything goes through the domain, each step by the demo user of the role that does it,
  * so every row has its audit row, deadlines and notifications: projects and units as an
  * import adds them (project_create_in, equipment_create_in: the same checks and audit rows,
@@ -32,6 +35,16 @@ struct demo_service_result {
   size_t tickets_new, tickets_assigned, tickets_on_site, tickets_cleared, tickets_closed,
       tickets_cancelled;
   size_t tickets_breached; /* open tickets with a deadline already past (the board's risk) */
+  /* Return visits (SPEC D1-D3, D5): the plan's visits by what became of them, follow-ups. */
+  size_t visits, visits_on_time, visits_late, visits_missing, visits_partial, visits_moved;
+  size_t visit_defects, visit_calls, followups, followups_reported;
+  char visits_from[11];                            /* the plan's first day (visit.plan_from) */
+  long visit_rate_permille, satisfaction_permille; /* the KPI since visits_from; -1: none */
+  /* The survey campaign (D4). */
+  size_t survey_questions, survey_targets, survey_answered, survey_declined;
+  /* Complaints (E1-E4) by status, and the special ones. */
+  size_t complaints, complaints_registered, complaints_assigned, complaints_answered,
+      complaints_called_back, complaints_archived, complaints_repeat, complaints_second_round;
 };
 
 /* Adds the installed base and the tickets to the company demo_generate has just made: the
