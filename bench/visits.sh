@@ -36,9 +36,9 @@ now_iso=2026-11-28T10:00:00+08:00
 # on the days of January 2025; every fifth has a unit with a 24-month manufacturer's term.
 load_projects() {
   local pms
-  pms=$(echo "SELECT group_concat(id) FROM users WHERE role = 'project_manager';" | db_sql)
-  [ "${SHOUHOU_BENCH_DB:-sqlite}" = postgres ] &&
+  if [ "${SHOUHOU_BENCH_DB:-sqlite}" = postgres ]; then
     pms=$(echo "SELECT string_agg(id::text, ',') FROM users WHERE role = 'project_manager';" | db_sql)
+  fi
   local region="CASE n % 5 WHEN 0 THEN '330106' WHEN 1 THEN '310101' WHEN 2 THEN '320102'
                 WHEN 3 THEN '440103' ELSE '110101' END"
   if [ "${SHOUHOU_BENCH_DB:-sqlite}" = postgres ]; then

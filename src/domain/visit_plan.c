@@ -15,7 +15,9 @@
  * due date, and its planned date follows unless the manager had moved it; the region and
  * customer follow the project; the leader follows the project manager unless the manager named
  * another. A visit the planner had cancelled comes back when it is in the plan again; one the
- * manager cancelled stays cancelled. Done and partial visits are history: never touched. */
+ * manager cancelled stays cancelled. Done and partial visits are history: never touched. That
+ * decision is the rule's (visit_plan_reconcile, rules/visit_plan.h, unit-tested); here the
+ * leader, region and customer an open visit follows, the rows, events and audit. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,61 +185,102 @@ static void add_update(struct plan_writes *w, const struct visit *x, const char 
                                   p->region_code, "c", (json_int_t)p->customer_id));
 }
 
-/* The differences between a project's plan and its visits x[0..n) (ordered by seq). */
-static void diff(struct plan_arg *a, const struct project_plan *pp, struct visit **x, size_t n,
-                 struct plan_writes *w) {
+/* The leader an open visit follows: the project manager, unless the manager named another
+ * (a leader neither empty nor the project manager the plan was last made with). */
+static int64_t followed_leader(const struct project_plan *pp, const struct visit *v) {
+  return !v->leader_id || v->leader_id == pp->old_pm ? pp->p->project_manager_id : v->leader_id;
+}
+
+/* The rule's view of the visits x[0..n) (ordered by seq); the dates and status are borrowed. */
+static void rule_visits(const struct project_plan *pp, struct visit **x, size_t n,
+                        struct visit_plan_visit *out) {
   const struct visit_plan_project *p = pp->p;
-  bool *used = sh_calloc(pp->count ? pp->count : 1, sizeof *used);
-  json_t *summary = json_pack("{s:s,s:s,s:[],s:[],s:[],s:[]}", "key_before", p->plan_key,
-                              "key_after", pp->key, "planned", "redated", "reopened", "cancelled");
-  for (size_t i = 0; used && i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     const struct visit *v = x[i];
-    const struct visit_plan_entry *e = NULL;
-    for (size_t k = 0; k < pp->count; k++)
-      if (pp->entries[k].seq == v->seq) {
-        e = &pp->entries[k];
-        used[k] = true;
-      }
-    bool open = strcmp(v->status, "planned") == 0;
     /* The manager's move (a reason is required) is what keeps a date, not a planned date that
-     * happens to differ from the due date: a move to the rule's own day stays a move, and a
-     * visit the planner re-opens keeps the date the manager had set. */
-    bool moved = v->moved_reason && *v->moved_reason;
-    if (e && open) {
-      /* The planned date follows the rule unless the manager moved it. */
-      const char *planned = moved ? v->planned_date : e->due_date;
-      int64_t leader =
-          !v->leader_id || v->leader_id == pp->old_pm ? p->project_manager_id : v->leader_id;
-      if (strcmp(e->due_date, v->due_date) == 0 && strcmp(planned, v->planned_date) == 0 &&
-          leader == v->leader_id && strcmp(v->region_code, p->region_code) == 0 &&
-          v->customer_id == p->customer_id)
-        continue;
-      add_update(w, v, e->due_date, planned, "planned", "", leader, p);
-      add_event(w, v->id, "replanned",
-                json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "due_date_before", v->due_date, "due_date",
-                          e->due_date, "planned_date_before", v->planned_date, "planned_date",
-                          planned, "leader_before", leader_json(v->leader_id), "leader_id",
-                          leader_json(leader)));
-      json_array_append_new(json_object_get(summary, "redated"), json_integer(v->seq));
-      a->stats.redated++;
-    } else if (e && strcmp(v->status, "cancelled") == 0 && planner_reason(v->cancelled_reason)) {
-      const char *planned = moved ? v->planned_date : e->due_date;
-      add_update(w, v, e->due_date, planned, "planned", "", p->project_manager_id, p);
-      add_event(w, v->id, "reopened",
-                json_pack("{s:s,s:s,s:s}", "due_date", e->due_date, "planned_date", planned, "was",
-                          v->cancelled_reason));
-      json_array_append_new(json_object_get(summary, "reopened"), json_integer(v->seq));
-      a->stats.reopened++;
-    } else if (!e && open) {
-      const char *reason = planner_reasons[pp->reason];
-      add_update(w, v, v->due_date, v->planned_date, "cancelled", reason, v->leader_id, p);
-      add_event(w, v->id, "cancelled", json_pack("{s:s,s:b}", "reason", reason, "planner", 1));
-      json_array_append_new(json_object_get(summary, "cancelled"), json_integer(v->seq));
-      a->stats.cancelled++;
-    }
+     * happens to differ from the due date (rules/visit_plan.h, rule 1). */
+    out[i] = (struct visit_plan_visit){
+        .seq = v->seq,
+        .status = v->status,
+        .due_date = v->due_date,
+        .planned_date = v->planned_date,
+        .moved = v->moved_reason && *v->moved_reason,
+        .cancelled_by_planner = planner_reason(v->cancelled_reason),
+        .other_changed = followed_leader(pp, v) != v->leader_id ||
+                         strcmp(v->region_code, p->region_code) != 0 ||
+                         v->customer_id != p->customer_id,
+    };
   }
-  for (size_t k = 0; used && k < pp->count; k++) {
-    if (used[k])
+}
+
+/* The writes of one visit v as the rule decided (c). */
+static void write_change(struct plan_arg *a, const struct project_plan *pp, const struct visit *v,
+                         const struct visit_plan_change *c, json_t *summary,
+                         struct plan_writes *w) {
+  const struct visit_plan_project *p = pp->p;
+  switch (c->verb) {
+  case VISIT_PLAN_KEEP:
+    return;
+  case VISIT_PLAN_REDATE: {
+    int64_t leader = followed_leader(pp, v);
+    add_update(w, v, c->due_date, c->planned_date, "planned", "", leader, p);
+    add_event(w, v->id, "replanned",
+              json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "due_date_before", v->due_date, "due_date",
+                        c->due_date, "planned_date_before", v->planned_date, "planned_date",
+                        c->planned_date, "leader_before", leader_json(v->leader_id), "leader_id",
+                        leader_json(leader)));
+    json_array_append_new(json_object_get(summary, "redated"), json_integer(v->seq));
+    a->stats.redated++;
+    return;
+  }
+  case VISIT_PLAN_REOPEN:
+    add_update(w, v, c->due_date, c->planned_date, "planned", "", p->project_manager_id, p);
+    add_event(w, v->id, "reopened",
+              json_pack("{s:s,s:s,s:s}", "due_date", c->due_date, "planned_date", c->planned_date,
+                        "was", v->cancelled_reason));
+    json_array_append_new(json_object_get(summary, "reopened"), json_integer(v->seq));
+    a->stats.reopened++;
+    return;
+  case VISIT_PLAN_CANCEL: {
+    const char *reason = planner_reasons[pp->reason];
+    add_update(w, v, c->due_date, c->planned_date, "cancelled", reason, v->leader_id, p);
+    add_event(w, v->id, "cancelled", json_pack("{s:s,s:b}", "reason", reason, "planner", 1));
+    json_array_append_new(json_object_get(summary, "cancelled"), json_integer(v->seq));
+    a->stats.cancelled++;
+    return;
+  }
+  }
+}
+
+/* The writes that bring a project's visits x[0..n) (ordered by seq) to its plan: what becomes
+ * of each visit and which entries are new is the rule's (visit_plan_reconcile); here the
+ * leader, the rows, the events and the audit summary. False when the rule refused the visits
+ * (logged; nothing written, the key neither, so the next pass tries again). */
+static bool diff(struct plan_arg *a, const struct project_plan *pp, struct visit **x, size_t n,
+                 struct plan_writes *w, struct sh_error *err, enum sh_status *rc) {
+  const struct visit_plan_project *p = pp->p;
+  struct visit_plan_visit *rx = sh_calloc(n ? n : 1, sizeof *rx);
+  struct visit_plan_change *changes = sh_calloc(n ? n : 1, sizeof *changes);
+  bool *is_new = sh_calloc(pp->count ? pp->count : 1, sizeof *is_new);
+  json_t *summary = NULL;
+  bool valid = true;
+  if (!rx || !changes || !is_new) {
+    *rc = oom(err);
+    goto out;
+  }
+  rule_visits(pp, x, n, rx);
+  /* IMP: SPEC D1 — what a plan computed again changes (rules/visit_plan.h) */
+  if (!(valid = visit_plan_reconcile(pp->entries, pp->count, rx, n, changes, is_new))) {
+    sh_log(LOG_PRIO_WARNING, "job=visit_planner project=%lld msg=\"visits refused by the rule\"",
+           (long long)p->id);
+    goto out;
+  }
+  summary = json_pack("{s:s,s:s,s:[],s:[],s:[],s:[]}", "key_before", p->plan_key, "key_after",
+                      pp->key, "planned", "redated", "reopened", "cancelled");
+  for (size_t i = 0; i < n; i++)
+    write_change(a, pp, x[i], &changes[i], summary, w);
+  for (size_t k = 0; k < pp->count; k++) {
+    if (!is_new[k])
       continue;
     const struct visit_plan_entry *e = &pp->entries[k];
     json_array_append_new(w->inserts,
@@ -247,11 +290,15 @@ static void diff(struct plan_arg *a, const struct project_plan *pp, struct visit
     json_array_append_new(json_object_get(summary, "planned"), json_integer(e->seq));
     a->stats.planned++;
   }
-  free(used);
   json_array_append_new(w->keys, json_pack("{s:I,s:s}", "id", (json_int_t)p->id, "k", pp->key));
   char id[24];
   snprintf(id, sizeof id, "%lld", (long long)p->id);
   json_object_set_new(w->audit, id, summary);
+out:
+  free(is_new);
+  free(changes);
+  free(rx);
+  return valid;
 }
 
 /* Runs the batch's writes, each one statement. */
@@ -338,8 +385,10 @@ static enum sh_status batch_unit(struct store_tx *tx, void *arg, struct sh_error
     size_t from = x;
     while (x < nexisting && existing[x]->project_id == plans[i].p->id)
       x++;
-    diff(a, &plans[i], existing + from, x - from, &w);
-    a->stats.changed++;
+    if (diff(a, &plans[i], existing + from, x - from, &w, err, &rc))
+      a->stats.changed++;
+    else
+      a->stats.invalid++;
   }
   if (rc == SH_OK && (!w.inserts || !w.updates || !w.events || !w.keys || !w.audit))
     rc = oom(err);

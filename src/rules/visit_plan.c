@@ -2,7 +2,9 @@
  * readings are in visit_plan.h). Design: the warranty's last day is the latest of the
  * company's term and each unit's free period as warranty.c gives it, so the plan and the
  * warranty answer never disagree about a unit; the plan is walked twice — once to count,
- * once to write — so that a refusal leaves the caller's array untouched. */
+ * once to write — so that a refusal leaves the caller's array untouched. A plan computed
+ * again is matched to the visits already there by seq in one merge walk (both in increasing
+ * seq order), after a first pass that checks every input, so a refusal writes nothing. */
 #include "visit_plan.h"
 
 #include <string.h>
@@ -103,5 +105,81 @@ bool visit_plan_dues(const struct visit_plan_input *in, struct visit_plan_entry 
     return false;
   plan_walk(in, &b, out);
   *count = total;
+  return true;
+}
+
+/* ---- a plan computed again over the visits already there -------------------------------- */
+
+static bool date_valid(const char *date) {
+  int64_t day;
+  return period_day_number(date, &day);
+}
+
+static bool status_valid(const char *status) {
+  static const char *const known[] = {"planned", "done", "partial", "cancelled"};
+  for (size_t i = 0; status && i < sizeof known / sizeof known[0]; i++)
+    if (strcmp(status, known[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool reconcile_input_valid(const struct visit_plan_entry *plan, size_t nplan,
+                                  const struct visit_plan_visit *x, size_t nx,
+                                  const struct visit_plan_change *out, const bool *is_new) {
+  if ((nplan > 0 && (!plan || !is_new)) || (nx > 0 && (!x || !out)))
+    return false;
+  for (size_t k = 0; k < nplan; k++)
+    if (plan[k].seq < 1 || (k > 0 && plan[k].seq <= plan[k - 1].seq) ||
+        !date_valid(plan[k].due_date))
+      return false;
+  for (size_t i = 0; i < nx; i++)
+    if (x[i].seq < 1 || (i > 0 && x[i].seq <= x[i - 1].seq) || !status_valid(x[i].status) ||
+        !date_valid(x[i].due_date) || !date_valid(x[i].planned_date))
+      return false;
+  return true;
+}
+
+/* The change of one visit v; e its plan entry, NULL when its seq is not in the plan. */
+static struct visit_plan_change reconcile_one(const struct visit_plan_visit *v,
+                                              const struct visit_plan_entry *e) {
+  struct visit_plan_change c = {VISIT_PLAN_KEEP, v->due_date, v->planned_date};
+  bool open = strcmp(v->status, "planned") == 0;
+  bool planner_cancelled = strcmp(v->status, "cancelled") == 0 && v->cancelled_by_planner;
+  if (e && (open || planner_cancelled)) {
+    /* IMP: SPEC D1 — 由工程部经理 … 确定回访日期: the manager's move keeps its date; the
+     * rule's due date follows the plan (rules 1 and 2 in visit_plan.h). */
+    const char *planned = v->moved ? v->planned_date : e->due_date;
+    if (planner_cancelled)
+      c.verb = VISIT_PLAN_REOPEN;
+    else if (strcmp(e->due_date, v->due_date) != 0 || strcmp(planned, v->planned_date) != 0 ||
+             v->other_changed)
+      c.verb = VISIT_PLAN_REDATE;
+    c.due_date = e->due_date;
+    c.planned_date = planned;
+  } else if (!e && open) {
+    /* IMP: SPEC D1 — 在工程保修期内: a visit the plan no longer has is cancelled (rule 3) */
+    c.verb = VISIT_PLAN_CANCEL;
+  }
+  /* rule 4: done, partial, cancelled by the manager — kept as they are */
+  return c;
+}
+
+bool visit_plan_reconcile(const struct visit_plan_entry *plan, size_t nplan,
+                          const struct visit_plan_visit *x, size_t nx,
+                          struct visit_plan_change *out, bool *is_new) {
+  if (!reconcile_input_valid(plan, nplan, x, nx, out, is_new))
+    return false;
+  for (size_t k = 0; k < nplan; k++)
+    is_new[k] = true;
+  size_t k = 0;
+  for (size_t i = 0; i < nx; i++) {
+    while (k < nplan && plan[k].seq < x[i].seq)
+      k++;
+    const struct visit_plan_entry *e = k < nplan && plan[k].seq == x[i].seq ? &plan[k] : NULL;
+    /* rule 5: an entry with a visit is not new, whatever becomes of the visit */
+    if (e)
+      is_new[k] = false;
+    out[i] = reconcile_one(&x[i], e);
+  }
   return true;
 }

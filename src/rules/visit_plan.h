@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "period.h"
 
@@ -76,5 +77,64 @@ struct visit_plan_entry {
  * than one interval with final_at_expiry off, or everything before plan_from. */
 bool visit_plan_dues(const struct visit_plan_input *in, struct visit_plan_entry *out, size_t max,
                      size_t *count);
+
+/* ---- a plan computed again over the visits already there -------------------------------- */
+
+/* An existing planned visit of the project, as the store has it. */
+struct visit_plan_visit {
+  int64_t seq;                         /* >= 1, the plan entry it was made from */
+  const char *status;                  /* "planned" (open), "done", "partial", "cancelled" */
+  const char *due_date, *planned_date; /* valid dates */
+  bool moved;                /* the engineering manager moved it (a move needs a reason) */
+  bool cancelled_by_planner; /* cancelled with one of the planner's own reasons */
+  /* Something else the open visit follows from the project changed (the domain decides:
+   * its leader, region or customer); the rule only passes it on, as a REDATE. */
+  bool other_changed;
+};
+
+enum visit_plan_verb {
+  VISIT_PLAN_KEEP,   /* nothing to write */
+  VISIT_PLAN_REDATE, /* an open visit: write the dates (and what the domain follows) */
+  VISIT_PLAN_REOPEN, /* a visit the planner had cancelled: open again with the dates */
+  VISIT_PLAN_CANCEL, /* an open visit no longer in the plan: cancel, the dates as they are */
+};
+
+/* What becomes of one existing visit. The dates point into the inputs (the plan entry's
+ * due_date, the visit's own dates): valid while they are; always set, the visit's own for
+ * KEEP and CANCEL. */
+struct visit_plan_change {
+  enum visit_plan_verb verb;
+  const char *due_date, *planned_date;
+};
+
+/* The changes a plan computed again brings to the project's visits: for each x[i] its change
+ * in out[i], and for each plan[k] whether it is new (no visit has its seq) in is_new[k].
+ *
+ * IMP: SPEC D1 — 由工程部经理统一安排 … 确定回访日期; 在工程保修期内至少每二个月回访一次.
+ * The rules, and our readings (the rulebook says nothing of plans computed again):
+ *   1. An open visit whose seq is in the plan follows the plan's due date; its planned date
+ *      is the manager's if he moved it, else the new due date. REDATE when either date
+ *      changes or other_changed, else KEEP. The manager's move — not a planned date that
+ *      merely differs — is what keeps a date: a move to the rule's own day stays a move and
+ *      is kept when the rule's day changes.
+ *   2. A visit the planner cancelled (cancelled_by_planner) whose seq is in the plan again
+ *      is REOPENed with the dates of rule 1 (a move made before the cancellation is kept).
+ *   3. An open visit whose seq is not in the plan is CANCELled: the warranty got shorter, the
+ *      acceptance date moved, the project was deleted or lost its acceptance date.
+ *   4. Done and partial visits are history, and a visit the manager cancelled is his
+ *      decision: KEEP, whatever the plan (a partial visit counts as done: it took place;
+ *      its unfinished items are carried to the next visit, issue 5).
+ *   5. A plan entry whose seq no visit has is new; an entry with a visit is never new, even
+ *      when that visit is kept cancelled or done.
+ * Visits are matched to plan entries by seq alone: the n-th visit is the n-th in the plan
+ * whatever its date (the n of period_nth_due).
+ *
+ * False, outputs untouched, on invalid input: plan, x, out or is_new NULL where its count is
+ * not 0; plan seqs or x seqs not strictly increasing (the store's unique (project, seq),
+ * ordered); a seq < 1; a status not one of the four; a date (the visits' and the entries')
+ * not valid. An empty plan with no visits is valid and changes nothing. */
+bool visit_plan_reconcile(const struct visit_plan_entry *plan, size_t nplan,
+                          const struct visit_plan_visit *x, size_t nx,
+                          struct visit_plan_change *out, bool *is_new);
 
 #endif

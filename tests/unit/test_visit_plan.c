@@ -4,10 +4,12 @@
  * dates — are written in visit_plan.h).
  *
  * The cases are tables under tests/unit/data/: visit_plan_end.cases (the warranty's last day
- * over the units) and visit_plan_dues.cases (the plans), one case per line, every expected
- * value worked out by hand. The walking test checks a second statement of the rule, written
- * here from the header, over every acceptance day of 2024 and many terms and intervals; the
- * tests below it check the refusals that leave the outputs untouched and the size limit. */
+ * over the units), visit_plan_dues.cases (the plans) and visit_plan_reconcile.cases (what a
+ * plan computed again does to the visits already there, the manager's moves and
+ * cancellations among them), one case per line, every expected value worked out by hand. The
+ * walking test checks a second statement of the rule, written here from the header, over every
+ * acceptance day of 2024 and many terms and intervals; the tests below it check the refusals that
+ * leave the outputs untouched and the size limit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +27,7 @@ struct cases {
   FILE *file;
   const char *path;
   int lineno;
-  char line[2048];
+  char line[4096];
 };
 
 static void cases_open(struct cases *c, const char *path) {
@@ -317,6 +319,250 @@ static void visit_plan_warranty_end_refuses_null_and_leaves_out_untouched(void *
   assert_string_equal(out, "2027-01-31");
 }
 
+/* ---- visit_plan_reconcile ----------------------------------------------------------------- */
+
+#define RECONCILE_MAX 32
+
+/* One case of visit_plan_reconcile.cases, read in place from the line's words. */
+struct reconcile_case {
+  struct visit_plan_entry plan[RECONCILE_MAX];
+  struct visit_plan_visit x[RECONCILE_MAX];
+  size_t nplan, nx;
+  char *expected[RECONCILE_MAX]; /* one word per visit; expected[0] "invalid" for a refusal */
+  size_t nexpected;
+  bool is_new[RECONCILE_MAX]; /* the expected "new" seqs, by plan index */
+  bool invalid;
+};
+
+static void reconcile_bad(const struct cases *c, const char *what) {
+  fail_msg("%s line %d: cannot read %s", c->path, c->lineno, what);
+}
+
+/* Splits word at ':' into at most max fields (in place); returns how many. */
+static int split_fields(char *word, char **fields, int max) {
+  int n = 0;
+  for (char *p = word; n < max;) {
+    fields[n++] = p;
+    p = strchr(p, ':');
+    if (!p)
+      break;
+    *p++ = '\0';
+  }
+  return n;
+}
+
+static void reconcile_read_plan(const struct cases *c, char **w, int from, int to,
+                                struct reconcile_case *rc) {
+  for (int i = from; i < to; i++) {
+    if (strcmp(w[i], "-") == 0)
+      continue;
+    char *f[3];
+    struct visit_plan_entry *e = &rc->plan[rc->nplan];
+    if (rc->nplan >= RECONCILE_MAX || split_fields(w[i], f, 3) != 2 ||
+        sscanf(f[0], "%d", &e->seq) != 1 || strlen(f[1]) > PERIOD_DATE_LEN)
+      reconcile_bad(c, w[i]);
+    snprintf(e->due_date, sizeof e->due_date, "%s", f[1]);
+    rc->nplan++;
+  }
+}
+
+static void reconcile_read_visits(const struct cases *c, char **w, int from, int to,
+                                  struct reconcile_case *rc) {
+  for (int i = from; i < to; i++) {
+    if (strcmp(w[i], "-") == 0)
+      continue;
+    char *f[6];
+    int nf = split_fields(w[i], f, 6);
+    struct visit_plan_visit *v = &rc->x[rc->nx];
+    long long seq;
+    if (rc->nx >= RECONCILE_MAX || nf < 4 || nf > 5 || sscanf(f[0], "%lld", &seq) != 1)
+      reconcile_bad(c, "a visit");
+    const char *flags = nf == 5 ? f[4] : "";
+    if (strspn(flags, "mpo") != strlen(flags))
+      reconcile_bad(c, flags);
+    *v = (struct visit_plan_visit){.seq = seq,
+                                   .status = dash_empty(f[1]),
+                                   .due_date = dash_empty(f[2]),
+                                   .planned_date = dash_empty(f[3]),
+                                   .moved = strchr(flags, 'm') != NULL,
+                                   .cancelled_by_planner = strchr(flags, 'p') != NULL,
+                                   .other_changed = strchr(flags, 'o') != NULL};
+    if (strcmp(f[3], "=") == 0) /* the same as the due date */
+      v->planned_date = v->due_date;
+    rc->nx++;
+  }
+}
+
+/* The new seqs expected: marks their plan entries. */
+static void reconcile_read_new(const struct cases *c, char **w, int from, int to,
+                               struct reconcile_case *rc) {
+  for (int i = from; i < to; i++) {
+    int seq;
+    if (strcmp(w[i], "-") == 0)
+      continue;
+    size_t k = 0;
+    if (sscanf(w[i], "%d", &seq) != 1)
+      reconcile_bad(c, w[i]);
+    while (k < rc->nplan && rc->plan[k].seq != seq)
+      k++;
+    if (k == rc->nplan)
+      reconcile_bad(c, "a new seq that is not in the plan");
+    rc->is_new[k] = true;
+  }
+}
+
+/* Finds word in w[from..to); to when absent. */
+static int word_at(char **w, int from, int to, const char *word) {
+  while (from < to && strcmp(w[from], word) != 0)
+    from++;
+  return from;
+}
+
+static void reconcile_read(const struct cases *c, char **w, int nw, struct reconcile_case *rc) {
+  memset(rc, 0, sizeof *rc);
+  int visits = word_at(w, 0, nw, "visits"), arrow = word_at(w, 0, nw, "->");
+  int fresh = word_at(w, arrow, nw, "new");
+  if (nw < 5 || strcmp(w[0], "plan") != 0 || visits >= arrow || arrow >= nw)
+    reconcile_bad(c, "the case");
+  reconcile_read_plan(c, w, 1, visits, rc);
+  reconcile_read_visits(c, w, visits + 1, arrow, rc);
+  rc->invalid = strcmp(w[arrow + 1], "invalid") == 0;
+  if (rc->invalid)
+    return;
+  for (int i = arrow + 1; i < fresh; i++)
+    if (strcmp(w[i], "-") != 0)
+      rc->expected[rc->nexpected++] = w[i];
+  if (fresh >= nw || rc->nexpected != rc->nx)
+    reconcile_bad(c, "one change per visit and a new list");
+  reconcile_read_new(c, w, fresh + 1, nw, rc);
+}
+
+/* Checks one visit's change against its expected word. */
+static void reconcile_check(const struct cases *c, size_t i, const struct visit_plan_visit *v,
+                            const struct visit_plan_change *got, char *expected) {
+  static const char *const verbs[] = {"keep", "redate", "reopen", "cancel"};
+  char *f[3];
+  int nf = split_fields(expected, f, 3);
+  const char *due = v->due_date, *planned = v->planned_date;
+  if (nf == 3) {
+    due = f[1];
+    planned = f[2];
+  } else if (nf != 1) {
+    reconcile_bad(c, "a change");
+  }
+  size_t verb = 0;
+  while (verb < 4 && strcmp(verbs[verb], f[0]) != 0)
+    verb++;
+  if (verb == 4 || (nf == 3) != (verb == VISIT_PLAN_REDATE || verb == VISIT_PLAN_REOPEN))
+    reconcile_bad(c, f[0]);
+  if ((size_t)got->verb != verb || strcmp(got->due_date, due) != 0 ||
+      strcmp(got->planned_date, planned) != 0)
+    fail_msg("%s line %d, visit %zu (seq %lld): expected %s %s %s, got %s %s %s", c->path,
+             c->lineno, i + 1, (long long)v->seq, f[0], due, planned,
+             (size_t)got->verb < 4 ? verbs[got->verb] : "?", got->due_date, got->planned_date);
+}
+
+/* EVIDENCE: SPEC D1 — a plan computed again over the visits there: the manager's moves and
+ * cancellations kept, done and partial visits never touched, worked out by hand */
+static void visit_plan_reconcile_follows_the_table(void **state) {
+  (void)state;
+  struct cases c;
+  cases_open(&c, "data/visit_plan_reconcile.cases");
+  int count = 0, refusals = 0;
+  while (cases_next(&c)) {
+    char *w[128];
+    int nw = split_words(c.line, w, 128);
+    static struct reconcile_case rc;
+    reconcile_read(&c, w, nw, &rc);
+    struct visit_plan_change out[RECONCILE_MAX], before_out[RECONCILE_MAX];
+    bool is_new[RECONCILE_MAX], before_new[RECONCILE_MAX];
+    memset(out, 0x5a, sizeof out);
+    memset(is_new, 0x5a, sizeof is_new);
+    memcpy(before_out, out, sizeof out);
+    memcpy(before_new, is_new, sizeof is_new);
+    bool ok = visit_plan_reconcile(rc.plan, rc.nplan, rc.x, rc.nx, out, is_new);
+    if (rc.invalid) {
+      if (ok || memcmp(out, before_out, sizeof out) != 0 ||
+          memcmp(is_new, before_new, sizeof is_new) != 0)
+        fail_msg("%s line %d: expected a refusal with the outputs untouched", c.path, c.lineno);
+      refusals++;
+    } else {
+      if (!ok)
+        fail_msg("%s line %d: refused", c.path, c.lineno);
+      for (size_t i = 0; i < rc.nx; i++)
+        reconcile_check(&c, i, &rc.x[i], &out[i], rc.expected[i]);
+      for (size_t k = 0; k < rc.nplan; k++)
+        if (is_new[k] != rc.is_new[k])
+          fail_msg("%s line %d: seq %d expected %s, got %s", c.path, c.lineno, rc.plan[k].seq,
+                   rc.is_new[k] ? "new" : "not new", is_new[k] ? "new" : "not new");
+      /* nothing written past the inputs' counts */
+      assert_memory_equal(&out[rc.nx], &before_out[rc.nx], (RECONCILE_MAX - rc.nx) * sizeof out[0]);
+      assert_memory_equal(&is_new[rc.nplan], &before_new[rc.nplan], RECONCILE_MAX - rc.nplan);
+    }
+    count++;
+  }
+  assert_true(count >= 28);
+  assert_true(refusals >= 13);
+}
+
+/* The dates of a change point into the inputs, as the header says: the entry's due date, the
+ * visit's own planned date when moved, the visit's own dates for keep and cancel. */
+/* EVIDENCE: SPEC D1 */
+static void visit_plan_reconcile_points_into_its_inputs(void **state) {
+  (void)state;
+  struct visit_plan_entry plan[2] = {{1, "2026-04-28", false}, {2, "2026-06-28", false}};
+  struct visit_plan_visit x[3] = {
+      {1, "planned", "2026-03-31", "2026-04-02", true, false, false},
+      {2, "cancelled", "2026-05-31", "2026-05-31", false, true, false},
+      {3, "planned", "2026-07-31", "2026-07-31", false, false, false},
+  };
+  struct visit_plan_change out[3];
+  bool is_new[2];
+  assert_true(visit_plan_reconcile(plan, 2, x, 3, out, is_new));
+  /* 1: due 03-31 -> 04-28, the manager's 04-02 kept */
+  assert_int_equal(out[0].verb, VISIT_PLAN_REDATE);
+  assert_ptr_equal(out[0].due_date, plan[0].due_date);
+  assert_ptr_equal(out[0].planned_date, x[0].planned_date);
+  /* 2: cancelled by the planner, in the plan: re-opened on the rule's day 06-28 */
+  assert_int_equal(out[1].verb, VISIT_PLAN_REOPEN);
+  assert_ptr_equal(out[1].due_date, plan[1].due_date);
+  assert_ptr_equal(out[1].planned_date, plan[1].due_date);
+  /* 3: open, not in the plan: cancelled with its own dates */
+  assert_int_equal(out[2].verb, VISIT_PLAN_CANCEL);
+  assert_ptr_equal(out[2].due_date, x[2].due_date);
+  assert_ptr_equal(out[2].planned_date, x[2].planned_date);
+  assert_false(is_new[0]);
+  assert_false(is_new[1]);
+}
+
+/* EVIDENCE: SPEC D1 */
+static void visit_plan_reconcile_refuses_null_and_leaves_outputs_untouched(void **state) {
+  (void)state;
+  struct visit_plan_entry plan[1] = {{1, "2026-03-31", false}};
+  struct visit_plan_visit x[1] = {{1, "planned", "2026-03-31", "2026-03-31", false, false, false}};
+  struct visit_plan_change out[1] = {{VISIT_PLAN_REOPEN, "untouched", "untouched"}};
+  bool is_new[1] = {false};
+  assert_false(visit_plan_reconcile(NULL, 1, x, 1, out, is_new));
+  assert_false(visit_plan_reconcile(plan, 1, NULL, 1, out, is_new));
+  assert_false(visit_plan_reconcile(plan, 1, x, 1, NULL, is_new));
+  assert_false(visit_plan_reconcile(plan, 1, x, 1, out, NULL));
+  struct visit_plan_visit no_status = {1, NULL, "2026-03-31", "2026-03-31", false, false, false};
+  assert_false(visit_plan_reconcile(plan, 1, &no_status, 1, out, is_new));
+  struct visit_plan_visit no_due = {1, "planned", NULL, "2026-03-31", false, false, false};
+  assert_false(visit_plan_reconcile(plan, 1, &no_due, 1, out, is_new));
+  struct visit_plan_visit no_planned = {1, "planned", "2026-03-31", NULL, false, false, false};
+  assert_false(visit_plan_reconcile(plan, 1, &no_planned, 1, out, is_new));
+  assert_int_equal(out[0].verb, VISIT_PLAN_REOPEN);
+  assert_string_equal(out[0].due_date, "untouched");
+  assert_false(is_new[0]);
+  /* NULL arrays with a count of 0 are fine: nothing to read or write */
+  assert_true(visit_plan_reconcile(NULL, 0, NULL, 0, NULL, NULL));
+  assert_true(visit_plan_reconcile(plan, 1, NULL, 0, NULL, is_new));
+  assert_true(is_new[0]); /* 1 has no visit: new */
+  assert_true(visit_plan_reconcile(NULL, 0, x, 1, out, NULL));
+  assert_int_equal(out[0].verb, VISIT_PLAN_CANCEL); /* open, and the plan is empty */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(visit_plan_warranty_end_follows_the_table),
@@ -325,6 +571,9 @@ int main(void) {
       cmocka_unit_test(visit_plan_dues_refuses_a_plan_larger_than_max_and_leaves_outputs_untouched),
       cmocka_unit_test(visit_plan_dues_holds_a_hundred_years_in_visit_plan_max),
       cmocka_unit_test(visit_plan_warranty_end_refuses_null_and_leaves_out_untouched),
+      cmocka_unit_test(visit_plan_reconcile_follows_the_table),
+      cmocka_unit_test(visit_plan_reconcile_points_into_its_inputs),
+      cmocka_unit_test(visit_plan_reconcile_refuses_null_and_leaves_outputs_untouched),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
