@@ -102,7 +102,13 @@ UPDATE visits SET status = 'done',
 WHERE kind = 'planned' AND status = 'planned' AND due_date BETWEEN '2025-03-01' AND '2026-02-28'
   AND id % 100 < 98;
 SQL
-  [ "${SHOUHOU_BENCH_DB:-sqlite}" = postgres ] && echo "ANALYZE visits;" | db_sql >/dev/null
+  # One UPDATE of 600 000 visits leaves the day-count rows with over a million dead versions
+  # (every visit moves its counts out and in): vacuum them as autovacuum would before the
+  # dashboard is measured — spread over a year of reports it keeps up on its own.
+  if [ "${SHOUHOU_BENCH_DB:-sqlite}" = postgres ]; then
+    printf 'VACUUM ANALYZE visit_due_days;\nVACUUM ANALYZE visit_done_days;\nANALYZE visits;\n' |
+      db_sql >/dev/null
+  fi
   return 0
 }
 
