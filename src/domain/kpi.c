@@ -1,5 +1,5 @@
-/* kpi.c (domain) — the dashboard's return-visit KPIs (see kpi.h): reads the targets and the
- * caller's grants, has the store count, and turns counts into rates with kpi_rate. */
+/* kpi.c (domain) — the dashboard's return-visit KPIs (SPEC D5; see kpi.h): reads the targets and
+ * the caller's grants, has the store count, and turns counts into rates with kpi_rate. */
 #include "kpi.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* phrase.c — the desk's quick phrases (see phrase.h): one unit per change, audited. */
+/* phrase.c — the desk's quick phrases (快捷短语, SPEC D3; see phrase.h): one unit per change,
+ * audited. */
 #include "phrase.h"
 
 #include <stdlib.h>
