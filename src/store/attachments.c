@@ -123,19 +123,12 @@ enum sh_status store_attachment_list(struct store_tx *tx, const char *owner_kind
                                  "FROM attachments WHERE owner_kind = $1 AND owner_id = $2 "
                                  "ORDER BY id",
                                  v, 2, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0;
-  struct attachment_info *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (size_t i = 0; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, info_fields, NINFO, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, info_fields, NINFO, sizeof(struct attachment_info), &list, count,
+                             err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    attachment_infos_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }

@@ -413,21 +413,14 @@ enum sh_status store_complaint_assignments(struct store_tx *tx, int64_t complain
       "LEFT JOIN users uc ON uc.id = a.created_by "
       "WHERE a.complaint_id = $1 ORDER BY a.id",
       v, 1, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct complaint_assignment *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, assignment_fields, NASSIGNMENT, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, assignment_fields, NASSIGNMENT,
+                             sizeof(struct complaint_assignment), &list, count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    complaint_assignments_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 enum sh_status store_complaint_assignment_answer(struct store_tx *tx,
@@ -489,21 +482,14 @@ enum sh_status store_complaint_events(struct store_tx *tx, int64_t complaint_id,
                                  "LEFT JOIN users u ON u.id = ev.actor_id "
                                  "WHERE ev.complaint_id = $1 ORDER BY ev.at, ev.id",
                                  v, 1, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct complaint_event *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, event_fields, NEVENT, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, event_fields, NEVENT, sizeof(struct complaint_event), &list,
+                             count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    complaint_events_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 /* ---- categories ---- */
@@ -531,21 +517,14 @@ enum sh_status store_complaint_categories(struct store_tx *tx, struct complaint_
                                  "updated_at, updated_by FROM complaint_categories "
                                  "ORDER BY sort, code",
                                  NULL, 0, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct complaint_category *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, category_fields, NCATEGORY, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, category_fields, NCATEGORY, sizeof(struct complaint_category),
+                             &list, count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    complaint_categories_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 enum sh_status store_complaint_category_insert(struct store_tx *tx,

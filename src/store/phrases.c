@@ -37,21 +37,14 @@ enum sh_status store_phrase_list(struct store_tx *tx, const char *category, bool
                                  "(CAST($1 AS TEXT) IS NULL OR category = CAST($1 AS TEXT)) "
                                  "AND ($2 = 1 OR disabled = 0) ORDER BY sort, id LIMIT 1000",
                                  v, 2, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct quick_phrase *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, phrase_fields, NFIELDS, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, phrase_fields, NFIELDS, sizeof(struct quick_phrase), &list,
+                             count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    quick_phrases_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 enum sh_status store_phrase_get(struct store_tx *tx, int64_t id, struct quick_phrase *out,

@@ -216,6 +216,31 @@ void store_fields_free(const struct store_field *fields, size_t nfields, void *o
     }
 }
 
+void store_list_free(const struct store_field *fields, size_t nfields, size_t size, void *list,
+                     size_t count) {
+  for (size_t i = 0; list && i < count; i++)
+    store_fields_free(fields, nfields, (char *)list + i * size);
+  free(list);
+}
+
+enum sh_status store_rows_fill_all(const struct store_rows *rows, const struct store_field *fields,
+                                   size_t nfields, size_t size, void **out, size_t *count,
+                                   struct sh_error *err) {
+  size_t n = store_rows_count(rows), i = 0;
+  char *list = sh_calloc(n ? n : 1, size);
+  for (; list && i < n; i++)
+    if (!store_rows_fill(rows, i, fields, nfields, list + i * size))
+      break;
+  if (!list || i < n) {
+    /* calloc'd: the structs not reached hold only NULLs */
+    store_list_free(fields, nfields, size, list, n);
+    return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  }
+  *out = list;
+  *count = n;
+  return SH_OK;
+}
+
 char *store_like_pattern(const char *q) {
   size_t n = strlen(q), k = 0;
   char *p = sh_calloc(2 * n + 3, 1);

@@ -105,6 +105,15 @@ bool store_rows_fill(const struct store_rows *rows, size_t r, const struct store
                      size_t nfields, void *obj);
 /* Frees the TEXT members of obj named by fields (not obj itself). */
 void store_fields_free(const struct store_field *fields, size_t nfields, void *obj);
+/* Every row into a new array of structs of `size` bytes, each by store_rows_fill; *out is
+ * never NULL on success (an empty list is one zeroed struct, count 0). Out of memory: 500
+ * out_of_memory, outputs untouched. Free with store_list_free. */
+enum sh_status store_rows_fill_all(const struct store_rows *rows, const struct store_field *fields,
+                                   size_t nfields, size_t size, void **out, size_t *count,
+                                   struct sh_error *err);
+/* Frees an array made by store_rows_fill_all (NULL is fine). */
+void store_list_free(const struct store_field *fields, size_t nfields, size_t size, void *list,
+                     size_t count);
 
 /* "%q%" for LIKE ... ESCAPE '!': q's own %, _ and ! escaped with !, so a search for "50%"
  * finds the text "50%". NULL when out of memory. Caller frees. */

@@ -40,28 +40,6 @@ void surveys_free(struct survey *list, size_t count) {
   free(list);
 }
 
-/* Fills a new array from rows by a field table; *out NULL and an error when out of memory. */
-static enum sh_status fill_all(const struct store_rows *rows, const struct store_field *fields,
-                               size_t nfields, size_t size, void **out, size_t *count,
-                               struct sh_error *err) {
-  size_t n = store_rows_count(rows), i = 0;
-  char *list = sh_calloc(n ? n : 1, size);
-  if (!list)
-    return OOM(err);
-  for (; i < n; i++)
-    if (!store_rows_fill(rows, i, fields, nfields, list + i * size))
-      break;
-  if (i < n) {
-    for (size_t j = 0; j <= i && j < n; j++)
-      store_fields_free(fields, nfields, list + j * size);
-    free(list);
-    return OOM(err);
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
-}
-
 enum sh_status store_survey_insert(struct store_tx *tx, const struct survey *s, int64_t now,
                                    int64_t *id, struct sh_error *err) {
   struct store_rows *rows = NULL;
@@ -128,7 +106,8 @@ enum sh_status store_survey_list(struct store_tx *tx, const char *status, int64_
                                  v, 3, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = fill_all(rows, survey_fields, NSURVEY, sizeof(struct survey), &list, count, err);
+    rc =
+        store_rows_fill_all(rows, survey_fields, NSURVEY, sizeof(struct survey), &list, count, err);
   store_rows_free(rows);
   rows = NULL;
   if (rc == SH_OK)
@@ -173,8 +152,8 @@ enum sh_status store_survey_questions(struct store_tx *tx, int64_t survey_id,
                                  v, 1, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = fill_all(rows, question_fields, NQUESTION, sizeof(struct survey_question), &list, count,
-                  err);
+    rc = store_rows_fill_all(rows, question_fields, NQUESTION, sizeof(struct survey_question),
+                             &list, count, err);
   store_rows_free(rows);
   if (rc == SH_OK)
     *out = list;
@@ -320,7 +299,8 @@ enum sh_status store_survey_targets(struct store_tx *tx, int64_t survey_id,
       v, 7, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = fill_all(rows, target_fields, NTARGET, sizeof(struct survey_target), &list, count, err);
+    rc = store_rows_fill_all(rows, target_fields, NTARGET, sizeof(struct survey_target), &list,
+                             count, err);
   store_rows_free(rows);
   rows = NULL;
   if (rc == SH_OK)
@@ -451,7 +431,8 @@ enum sh_status store_survey_text_answers(struct store_tx *tx, int64_t survey_id,
                                  v, 6, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = fill_all(rows, text_fields, NTEXT, sizeof(struct survey_text_answer), &list, count, err);
+    rc = store_rows_fill_all(rows, text_fields, NTEXT, sizeof(struct survey_text_answer), &list,
+                             count, err);
   store_rows_free(rows);
   rows = NULL;
   if (rc == SH_OK)

@@ -122,9 +122,7 @@ static const struct kind_desc kinds[WORK_KIND_COUNT] = {
 
 void work_list_free(enum work_kind kind, void *list, size_t count) {
   const struct kind_desc *k = &kinds[kind];
-  for (size_t i = 0; list && i < count; i++)
-    store_fields_free(k->fields, k->nfields, (char *)list + i * k->size);
-  free(list);
+  store_list_free(k->fields, k->nfields, k->size, list, count);
 }
 
 /* Runs sql and fills an array of the kind's structs. */
@@ -134,21 +132,10 @@ static enum sh_status fetch(struct store_tx *tx, enum work_kind kind, const char
   const struct kind_desc *k = &kinds[kind];
   struct store_rows *rows = NULL;
   enum sh_status rc = store_exec(tx, sql, params, nparams, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  char *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, k->size)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, k->fields, k->nfields, list + i * k->size))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, k->fields, k->nfields, k->size, out, count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    work_list_free(kind, list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  return rc;
 }
 
 enum sh_status store_work_list(struct store_tx *tx, enum work_kind kind, int64_t ticket_id,

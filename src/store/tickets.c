@@ -432,21 +432,14 @@ enum sh_status store_deadlines_list(struct store_tx *tx, int64_t ticket_id,
       "CASE stage WHEN 'onsite' THEN 0 WHEN 'clear' THEN 1 WHEN 'substitute' THEN 2 ELSE 3 END, "
       "seq",
       v, 1, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct ticket_deadline *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, deadline_fields, NDEADLINE, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, deadline_fields, NDEADLINE, sizeof(struct ticket_deadline),
+                             &list, count, err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    ticket_deadlines_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 enum sh_status store_ticket_event_add(struct store_tx *tx, int64_t ticket_id, int64_t at,
@@ -485,21 +478,14 @@ enum sh_status store_ticket_events(struct store_tx *tx, int64_t ticket_id,
                                  "LEFT JOIN users u ON u.id = ev.actor_id "
                                  "WHERE ev.ticket_id = $1 ORDER BY ev.at, ev.id",
                                  v, 1, &rows, err);
-  size_t n = rc == SH_OK ? store_rows_count(rows) : 0, i = 0;
-  struct ticket_event *list = NULL;
-  if (rc == SH_OK && !(list = sh_calloc(n ? n : 1, sizeof *list)))
-    rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, event_fields, NEVENT, &list[i]))
-      rc = sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
+  void *list = NULL;
+  if (rc == SH_OK)
+    rc = store_rows_fill_all(rows, event_fields, NEVENT, sizeof(struct ticket_event), &list, count,
+                             err);
   store_rows_free(rows);
-  if (rc != SH_OK) {
-    ticket_events_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
+  if (rc == SH_OK)
+    *out = list;
+  return rc;
 }
 
 void technician_loads_free(struct technician_load *list, size_t count) {

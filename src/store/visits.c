@@ -403,27 +403,6 @@ enum sh_status store_visit_call_insert(struct store_tx *tx, const struct visit_c
                 v, 7, id, err);
 }
 
-/* Fills a table of structs of size `size` from rows by fields. */
-static enum sh_status rows_fill_all(const struct store_rows *rows, const struct store_field *fields,
-                                    size_t nfields, size_t size, void **out, size_t *count,
-                                    struct sh_error *err) {
-  size_t n = store_rows_count(rows), i = 0;
-  char *list = sh_calloc(n ? n : 1, size);
-  enum sh_status rc = list ? SH_OK : oom(err);
-  for (; rc == SH_OK && i < n; i++)
-    if (!store_rows_fill(rows, i, fields, nfields, list + i * size))
-      rc = oom(err);
-  if (rc != SH_OK) {
-    for (size_t k = 0; list && k < n; k++)
-      store_fields_free(fields, nfields, list + k * size);
-    free(list);
-    return rc;
-  }
-  *out = list;
-  *count = n;
-  return SH_OK;
-}
-
 enum sh_status store_visit_calls(struct store_tx *tx, int64_t visit_id, struct visit_call **out,
                                  size_t *count, struct sh_error *err) {
   struct store_param v[] = {SP_INT(visit_id)};
@@ -436,7 +415,8 @@ enum sh_status store_visit_calls(struct store_tx *tx, int64_t visit_id, struct v
                                  v, 1, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = rows_fill_all(rows, call_fields, NCALL, sizeof(struct visit_call), &list, count, err);
+    rc =
+        store_rows_fill_all(rows, call_fields, NCALL, sizeof(struct visit_call), &list, count, err);
   if (rc == SH_OK)
     *out = list;
   store_rows_free(rows);
@@ -483,8 +463,8 @@ enum sh_status store_visit_defects(struct store_tx *tx, int64_t visit_id, struct
       v, 1, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc =
-        rows_fill_all(rows, defect_fields, NDEFECT, sizeof(struct visit_defect), &list, count, err);
+    rc = store_rows_fill_all(rows, defect_fields, NDEFECT, sizeof(struct visit_defect), &list,
+                             count, err);
   if (rc == SH_OK)
     *out = list;
   store_rows_free(rows);
@@ -528,7 +508,8 @@ enum sh_status store_visit_events(struct store_tx *tx, int64_t visit_id, struct 
                                  v, 1, &rows, err);
   void *list = NULL;
   if (rc == SH_OK)
-    rc = rows_fill_all(rows, event_fields, NEVENT, sizeof(struct visit_event), &list, count, err);
+    rc = store_rows_fill_all(rows, event_fields, NEVENT, sizeof(struct visit_event), &list, count,
+                             err);
   if (rc == SH_OK)
     *out = list;
   store_rows_free(rows);
