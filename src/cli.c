@@ -22,6 +22,7 @@
 #include "domain/session.h"
 #include "domain/user.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "jobs/scheduler.h"
 #include "store/migrate.h"
 
@@ -68,11 +69,15 @@ int cli_migrate(struct cli_context *c) {
 static volatile sig_atomic_t unused_signal;
 
 int cli_serve(struct cli_context *c) {
-  struct server_options o = {.listen = "127.0.0.1", .port = 8080, .workers = 64};
-  static const struct option options[] = {
-      {"listen", required_argument, NULL, 'l'},   {"port", required_argument, NULL, 'p'},
-      {"workers", required_argument, NULL, 'w'},  {"group-commit", required_argument, NULL, 'g'},
-      {"secure-cookies", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+  struct server_options o = {
+      .listen = "127.0.0.1", .port = 8080, .workers = 64, .web_dir = SHOUHOU_WEB_DIR};
+  static const struct option options[] = {{"listen", required_argument, NULL, 'l'},
+                                          {"port", required_argument, NULL, 'p'},
+                                          {"workers", required_argument, NULL, 'w'},
+                                          {"group-commit", required_argument, NULL, 'g'},
+                                          {"secure-cookies", no_argument, NULL, 's'},
+                                          {"web-dir", required_argument, NULL, 'd'},
+                                          {NULL, 0, NULL, 0}};
   int opt;
   optind = 1;
   while ((opt = getopt_long(c->argc, c->argv, "", options, NULL)) != -1) {
@@ -104,6 +109,9 @@ int cli_serve(struct cli_context *c) {
       break;
     case 's':
       c->app.secure_cookies = true;
+      break;
+    case 'd':
+      o.web_dir = optarg;
       break;
     default:
       return EXIT_USAGE;
@@ -394,6 +402,13 @@ int cli_routes(struct cli_context *c) {
     json_object_set_new(o, "action", json_string(api_routes[i].action));
     json_array_append_new(list, o);
   }
+  /* The web files are answered outside the table (http/static.c) but are a route all the
+   * same: the role matrix and openapi.yaml hold them to it. */
+  json_t *web = json_object();
+  json_object_set_new(web, "method", json_string(STATIC_ROUTE_METHOD));
+  json_object_set_new(web, "path", json_string(STATIC_ROUTE_PATTERN));
+  json_object_set_new(web, "action", json_string(STATIC_ROUTE_ACTION));
+  json_array_append_new(list, web);
   char *text = json_dumps(list, JSON_INDENT(2));
   printf("%s\n", text ? text : "[]");
   free(text);

@@ -68,6 +68,40 @@ void api_users_list(struct api_request *req, struct api_response *resp) {
   api_list_params_free(&lp);
 }
 
+/* GET /api/v1/staff — colleagues for pickers: names and roles only (no contact details, no
+ * account state), filtered and scoped by user_staff_list. */
+void api_staff_list(struct api_request *req, struct api_response *resp) {
+  static const char *const allowed[] = {"role", "region_code", NULL};
+  struct user_record **list = NULL;
+  size_t count = 0;
+  struct sh_error err;
+  if (!api_query_check(req, resp, allowed))
+    return;
+  if (user_staff_list(req->app, &req->actor, api_query(req, "role"), api_query(req, "region_code"),
+                      &list, &count, &err) != SH_OK) {
+    api_error(req, resp, &err);
+    return;
+  }
+  json_t *items = json_array();
+  for (size_t i = 0; i < count; i++) {
+    const struct user_record *u = list[i];
+    json_t *o = json_object();
+    jsonx_set_int(o, "id", u->id);
+    jsonx_set_str(o, "display_name", u->display_name);
+    jsonx_set_str(o, "role", u->role);
+    enum role role;
+    jsonx_set_str(o, "role_label", role_parse(u->role, &role) ? role_label_zh(role) : u->role);
+    json_t *regions = json_array();
+    for (size_t r = 0; r < u->nregions; r++)
+      json_array_append_new(regions, json_string(u->regions[r]));
+    json_object_set_new(o, "regions", regions);
+    json_array_append_new(items, o);
+    user_record_free(list[i]);
+  }
+  free(list);
+  api_reply(resp, 200, api_list_body(items, (int64_t)count, NULL));
+}
+
 struct user_body {
   char *username, *display_name, *role, *password;
   json_t *regions;

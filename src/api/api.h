@@ -19,6 +19,8 @@
 
 #define API_MAX_QUERY_ARGS 32
 #define API_MAX_PATH_PARAMS 4
+/* The most rows the route table may have: /metrics keeps a counter slot for each. */
+#define API_MAX_ROUTES 256
 
 struct api_kv {
   const char *key;
@@ -64,6 +66,7 @@ struct api_response {
   char allow[64];           /* an Allow header value (405), "" if none */
   int retry_after;          /* seconds for Retry-After, 0 if none */
   char user[72];            /* who made the request, for the access log */
+  bool event_stream;        /* GET /api/v1/events: http/ answers with the stream */
 };
 
 typedef void (*api_handler)(struct api_request *req, struct api_response *resp);
@@ -113,5 +116,7 @@ bool api_path_id(const struct api_request *req, int i, int64_t *id);
 
 /* Records a finished request for /metrics. route is NULL when no route matched. */
 void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec);
+/* The same for a request for the web files (http/static.c), counted as route "static". */
+void api_metrics_observe_static(int status, int64_t duration_usec);
 
 #endif

@@ -11,6 +11,8 @@ void api_metrics_get(struct api_request *req, struct api_response *resp);
 void api_auth_login(struct api_request *req, struct api_response *resp);
 void api_auth_logout(struct api_request *req, struct api_response *resp);
 void api_auth_me(struct api_request *req, struct api_response *resp);
+void api_events_get(struct api_request *req, struct api_response *resp);
+void api_auth_menus(struct api_request *req, struct api_response *resp);
 
 void api_customers_list(struct api_request *req, struct api_response *resp);
 void api_customers_create(struct api_request *req, struct api_response *resp);
@@ -27,6 +29,7 @@ void api_regions_list(struct api_request *req, struct api_response *resp);
 void api_dictionaries_get(struct api_request *req, struct api_response *resp);
 
 void api_users_list(struct api_request *req, struct api_response *resp);
+void api_staff_list(struct api_request *req, struct api_response *resp);
 void api_users_create(struct api_request *req, struct api_response *resp);
 void api_users_get(struct api_request *req, struct api_response *resp);
 void api_users_update(struct api_request *req, struct api_response *resp);
@@ -147,6 +150,23 @@ void api_surveys_results(struct api_request *req, struct api_response *resp);
 void api_kpi_visits(struct api_request *req, struct api_response *resp);
 void api_kpi_visits_missing(struct api_request *req, struct api_response *resp);
 void api_kpi_visits_export(struct api_request *req, struct api_response *resp);
+void api_kpi_tickets(struct api_request *req, struct api_response *resp);
+void api_kpi_complaints(struct api_request *req, struct api_response *resp);
+
+/* exports of the work lists (issue 6, exports_work.c) and the list filters they share with
+ * their lists: false with resp filled on a bad parameter; *folded (q) is the caller's to free */
+struct ticket_filter;
+struct visit_filter;
+struct complaint_filter;
+void api_tickets_export(struct api_request *req, struct api_response *resp);
+void api_visits_export(struct api_request *req, struct api_response *resp);
+void api_complaints_export(struct api_request *req, struct api_response *resp);
+bool api_ticket_list_filter(struct api_request *req, struct api_response *resp,
+                            struct ticket_filter *f, char prefix[8], char **folded);
+bool api_visit_list_filter(struct api_request *req, struct api_response *resp,
+                           struct visit_filter *f, char prefix[8]);
+bool api_complaint_list_filter(struct api_request *req, struct api_response *resp,
+                               struct complaint_filter *f, char today[11], char **folded);
 
 /* complaints (issue 5) */
 void api_complaints_list(struct api_request *req, struct api_response *resp);

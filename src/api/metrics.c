@@ -12,8 +12,9 @@
 #include "../domain/session.h"
 #include "handlers.h"
 
-#define MAX_ROUTES 64
-_Static_assert(MAX_ROUTES >= 20, "room for every route of routes.c");
+/* routes.c asserts that the table fits (it once outgrew 64, and routes past that were counted
+ * as unmatched). */
+#define MAX_ROUTES API_MAX_ROUTES
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                409, 413, 415, 422, 429, 500, 503, 0};
 #define NSTATUS (sizeof statuses / sizeof *statuses) /* the last slot is "other" */
@@ -21,11 +22,14 @@ static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                  0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
 
-/* Slot MAX_ROUTES counts requests that matched no route. The counters are the server's own
- * state, shared by every worker thread, hence atomics. */
-static _Atomic uint64_t requests[MAX_ROUTES + 1][NSTATUS];
-static _Atomic uint64_t latency[MAX_ROUTES + 1][NBUCKETS + 1];
-static _Atomic uint64_t latency_sum_usec[MAX_ROUTES + 1];
+/* Slot MAX_ROUTES counts requests that matched no route, slot STATIC_SLOT the web files
+ * (http/static.c). The counters are the server's own state, shared by every worker thread,
+ * hence atomics. */
+#define STATIC_SLOT (MAX_ROUTES + 1)
+#define NSLOTS (MAX_ROUTES + 2)
+static _Atomic uint64_t requests[NSLOTS][NSTATUS];
+static _Atomic uint64_t latency[NSLOTS][NBUCKETS + 1];
+static _Atomic uint64_t latency_sum_usec[NSLOTS];
 
 /* The slot of a route: its index in the table (GET and POST of one path are two routes). */
 static size_t route_slot(const struct api_route *route) {
@@ -35,8 +39,8 @@ static size_t route_slot(const struct api_route *route) {
   return i < MAX_ROUTES ? i : MAX_ROUTES;
 }
 
-void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec) {
-  size_t r = route_slot(route), s = NSTATUS - 1, b = NBUCKETS;
+static void observe(size_t r, int status, int64_t duration_usec) {
+  size_t s = NSTATUS - 1, b = NBUCKETS;
   for (size_t i = 0; i + 1 < NSTATUS; i++)
     if (statuses[i] == status)
       s = i;
@@ -50,8 +54,18 @@ void api_metrics_observe(const struct api_route *route, int status, int64_t dura
   atomic_fetch_add(&latency_sum_usec[r], (uint64_t)(duration_usec > 0 ? duration_usec : 0));
 }
 
+void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec) {
+  observe(route_slot(route), status, duration_usec);
+}
+
+void api_metrics_observe_static(int status, int64_t duration_usec) {
+  observe(STATIC_SLOT, status, duration_usec);
+}
+
 static void route_label(size_t r, char *out, size_t n) {
-  if (r == MAX_ROUTES)
+  if (r == STATIC_SLOT)
+    snprintf(out, n, "method=\"GET\",route=\"static\"");
+  else if (r == MAX_ROUTES)
     snprintf(out, n, "method=\"\",route=\"unmatched\"");
   else
     snprintf(out, n, "method=\"%s\",route=\"%s\"", api_routes[r].method, api_routes[r].pattern);
@@ -77,7 +91,7 @@ void api_metrics_get(struct api_request *req, struct api_response *resp) {
   char label[160];
   buf_append_str(&b, "# HELP shouhou_http_requests_total HTTP requests by route and status.\n"
                      "# TYPE shouhou_http_requests_total counter\n");
-  for (size_t r = 0; r <= MAX_ROUTES; r++) {
+  for (size_t r = 0; r < NSLOTS; r++) {
     if (r < MAX_ROUTES && r >= api_route_count)
       continue;
     route_label(r, label, sizeof label);
@@ -95,7 +109,7 @@ void api_metrics_get(struct api_request *req, struct api_response *resp) {
   }
   buf_append_str(&b, "# HELP shouhou_http_request_duration_seconds Time to answer a request.\n"
                      "# TYPE shouhou_http_request_duration_seconds histogram\n");
-  for (size_t r = 0; r <= MAX_ROUTES; r++) {
+  for (size_t r = 0; r < NSLOTS; r++) {
     if (r < MAX_ROUTES && r >= api_route_count)
       continue;
     uint64_t total = 0;

@@ -54,9 +54,10 @@ static char *next_cursor(const struct list_params *lp, json_t *items) {
   return api_cursor_encode(sort_keys[lp->sort], lp->descending, value, id);
 }
 
-/* The list's filters from the query; false with resp filled on a bad one. */
-static bool list_filter(struct api_request *req, struct api_response *resp, struct visit_filter *f,
-                        char prefix[8]) {
+/* The list's filters from the query; false with resp filled on a bad one. Shared with the
+ * export (exports_work.c; handlers.h). */
+bool api_visit_list_filter(struct api_request *req, struct api_response *resp,
+                           struct visit_filter *f, char prefix[8]) {
   static const char *const kinds[] = {"planned", "followup", NULL};
   static const char *const statuses[] = {"open", "planned", "done", "partial", "cancelled", NULL};
   const char *v;
@@ -136,7 +137,7 @@ void api_visit_list(struct api_request *req, struct api_response *resp) {
   json_t *items = NULL;
   int64_t total = 0;
   struct sh_error err;
-  if (list_filter(req, resp, &f, prefix)) {
+  if (api_visit_list_filter(req, resp, &f, prefix)) {
     if (visit_list(req->app, &req->actor, &f, &items, &total, &err) == SH_OK) {
       char *next = next_cursor(&lp, items);
       bool more = total > STORE_VISIT_COUNT_CAP;

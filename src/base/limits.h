@@ -51,6 +51,10 @@
 #define SH_MAX_CONNECTIONS_PER_IP 256
 /* Seconds a connection may sit idle (a slow client cannot hold a connection slot forever). */
 #define SH_CONNECTION_IDLE_SECONDS 30
+/* Open live-update streams (GET /api/v1/events): each holds a connection for up to five
+ * minutes, so they are bounded well below SH_MAX_CONNECTIONS; past this the server answers
+ * 503 and the browser's EventSource retries. */
+#define SH_MAX_EVENT_STREAMS 200
 /* A username and a password, in bytes (argon2id hashes any length; this bounds the work). */
 #define SH_MAX_USERNAME_BYTES 64
 #define SH_MAX_PASSWORD_BYTES 256

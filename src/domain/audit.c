@@ -71,3 +71,25 @@ void audit_records_free(struct audit_record *list, size_t count) {
     audit_record_free(&list[i]);
   free(list);
 }
+
+struct after_arg {
+  int64_t after_id;
+  size_t limit;
+  struct audit_mark *out;
+  size_t count;
+  int64_t newest;
+};
+
+static enum sh_status after_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
+  struct after_arg *a = arg;
+  return store_audit_after(tx, a->after_id, a->limit, a->out, &a->count, &a->newest, err);
+}
+
+enum sh_status audit_after(struct app *app, int64_t after_id, size_t limit, struct audit_mark *out,
+                           size_t *count, int64_t *newest, struct sh_error *err) {
+  struct after_arg a = {.after_id = after_id, .limit = limit, .out = out};
+  enum sh_status rc = store_read(app->store, after_unit, &a, err);
+  *count = rc == SH_OK ? a.count : 0;
+  *newest = a.newest;
+  return rc;
+}

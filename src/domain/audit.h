@@ -27,4 +27,9 @@ enum sh_status audit_list(struct app *app, const struct audit_filter *filter,
                           struct sh_error *err);
 void audit_records_free(struct audit_record *list, size_t count);
 
+/* The rows after after_id for live updates (see store_audit_after): no permission check, the
+ * caller hands out entity names only. */
+enum sh_status audit_after(struct app *app, int64_t after_id, size_t limit, struct audit_mark *out,
+                           size_t *count, int64_t *newest, struct sh_error *err);
+
 #endif

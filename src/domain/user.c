@@ -382,6 +382,82 @@ static enum sh_status list_unit(struct store_tx *tx, void *arg, struct sh_error 
                          err);
 }
 
+struct staff_arg {
+  const struct actor *actor;
+  const char *role, *region;
+  struct user_record **list;
+  size_t count;
+};
+
+static bool grants_overlap(const struct user_record *a, const struct user_record *b) {
+  for (size_t i = 0; i < a->nregions; i++)
+    for (size_t j = 0; j < b->nregions; j++)
+      if (region_covers(a->regions[i], b->regions[j]) ||
+          region_covers(b->regions[j], a->regions[i]))
+        return true;
+  return false;
+}
+
+static bool covers_code(const struct user_record *u, const char *code) {
+  for (size_t i = 0; i < u->nregions; i++)
+    if (region_covers(u->regions[i], code))
+      return true;
+  return false;
+}
+
+/* Reads every user (a department has hundreds, USER_STAFF_MAX bounds it) and keeps the
+ * colleagues the caller may pick; the filtering needs the grants of both sides, which the
+ * list already loads. */
+static enum sh_status staff_unit(struct store_tx *tx, void *arg, struct sh_error *err) {
+  struct staff_arg *a = arg;
+  struct user_record *me = NULL, **all = NULL;
+  size_t n = 0;
+  int64_t total = 0;
+  enum sh_status rc = store_user_get(tx, a->actor->user_id, &me, err);
+  if (rc == SH_OK)
+    rc = store_user_list(tx, false, 0, USER_STAFF_MAX, &all, &n, &total, err);
+  size_t kept = 0;
+  for (size_t i = 0; rc == SH_OK && i < n; i++) {
+    struct user_record *u = all[i];
+    enum role r;
+    bool keep = u->active && role_parse(u->role, &r) && r != ROLE_DEALER && r != ROLE_CUSTOMER &&
+                (!a->role || strcmp(a->role, u->role) == 0) &&
+                (!a->region || covers_code(u, a->region)) && grants_overlap(me, u);
+    if (keep) {
+      all[kept++] = u;
+    } else {
+      user_record_free(u);
+    }
+  }
+  user_record_free(me);
+  if (rc != SH_OK) {
+    for (size_t i = 0; i < n; i++)
+      user_record_free(all[i]);
+    free(all);
+    return rc;
+  }
+  a->list = all;
+  a->count = kept;
+  return SH_OK;
+}
+
+enum sh_status user_staff_list(struct app *app, const struct actor *actor, const char *role,
+                               const char *region, struct user_record ***out, size_t *count,
+                               struct sh_error *err) {
+  enum role r;
+  if (role && !role_parse(role, &r))
+    return sh_fail(err, SH_ERR_INVALID, "invalid_role", "role", role);
+  if (region && !region_code_valid(region))
+    return sh_fail(err, SH_ERR_MALFORMED, "invalid_parameter", "region_code", NULL);
+  struct staff_arg a = {.actor = actor, .role = role, .region = region};
+  enum sh_status rc = store_read(app->store, staff_unit, &a, err);
+  if (rc == SH_OK) {
+    *out = a.list;
+    *count = a.count;
+  }
+  return rc;
+}
+
 enum sh_status user_list(struct app *app, bool descending, int64_t offset, int64_t limit,
                          struct user_record ***out, size_t *count, int64_t *total,
                          struct sh_error *err) {

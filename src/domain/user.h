@@ -55,4 +55,16 @@ enum sh_status user_list(struct app *app, bool descending, int64_t offset, int64
                          struct user_record ***out, size_t *count, int64_t *total,
                          struct sh_error *err);
 
+/* The most colleagues a picker lists (a department, not a city's directory). */
+#define USER_STAFF_MAX 2000
+
+/* Active staff for pickers (hand a ticket over, a visit's leader, a complaint notice's
+ * person), ordered by id: every role but dealer and customer, only colleagues whose region
+ * grants overlap the caller's (one grant covers the other) — a member of staff in Zhejiang
+ * does not list Guangdong's people — optionally only one role and only those whose grants
+ * cover a region code. Caller frees each record and the array. */
+enum sh_status user_staff_list(struct app *app, const struct actor *actor, const char *role,
+                               const char *region, struct user_record ***out, size_t *count,
+                               struct sh_error *err);
+
 #endif

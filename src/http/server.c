@@ -9,7 +9,14 @@
  * and the next call queues the response — never on the first call, so keep-alive works
  * (DESIGN.md pitfall). The completion callback writes the log line, counts the metrics and
  * frees the state. Limits: connections in total and per address, idle timeout, memory per
- * connection (which bounds headers), all from base/limits.h. */
+ * connection (which bounds headers), all from base/limits.h.
+ *
+ * Two kinds of answer leave the route table: a path outside /api/ and /metrics is a web file
+ * (static.c, answered in libmicrohttpd's thread on the final call — an open and an fstat);
+ * the 200 of GET /api/v1/events becomes a live stream (events.c) once api_handle has
+ * authenticated it in the pool like any request. libmicrohttpd decodes the path into a C
+ * string, so "%00" would silently cut it short ("/index.html%00.js" read as "/index.html"):
+ * our unescape hook notes a decoded NUL on the connection, and such a path matches nothing. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -25,13 +32,23 @@
 #include "../base/limits.h"
 #include "../base/log.h"
 #include "../base/mem.h"
+#include "events.h"
 #include "pool.h"
 #include "router.h"
+#include "static.h"
 
 struct server {
   struct app *app;
   struct MHD_Daemon *daemon;
   struct pool *pool;
+  struct events *events;
+  char web_dir[4096];
+};
+
+/* Per connection (libmicrohttpd's socket context): what the unescape hook saw while the
+ * current request's target was decoded. */
+struct conn_state {
+  bool nul; /* a %00 was decoded in the path or the query */
 };
 
 enum request_state { RECEIVING, DISPATCHED, ANSWERED };
@@ -44,6 +61,8 @@ struct request {
   size_t discarded; /* bytes of an oversized chunked body thrown away */
   int64_t start_usec;
   struct route_match match;
+  bool is_static; /* a web file, not a route (static.c) */
+  bool path_bad;  /* the path held a %00, or was too long to keep */
   char scratch[512];
   char path[1024];
   char address[64];
@@ -108,8 +127,30 @@ static void add_common_headers(struct MHD_Response *response, const struct api_r
   }
 }
 
+static enum MHD_Result send_response(struct request *r);
+
+/* The 200 of GET /api/v1/events: the live stream (events.c), or a 503 past its bound. */
+static enum MHD_Result send_stream(struct request *r) {
+  enum events_refusal why;
+  struct MHD_Response *response = events_open(r->server->events, r->conn, &why);
+  if (!response) {
+    r->resp.event_stream = false;
+    api_fail(&r->api, &r->resp, SH_ERR_UNAVAILABLE,
+             why == EVENTS_STOPPING ? "shutting_down" : "unavailable", NULL);
+    r->resp.retry_after = 5;
+    return send_response(r);
+  }
+  add_common_headers(response, &r->resp);
+  enum MHD_Result ret = MHD_queue_response(r->conn, 200, response);
+  MHD_destroy_response(response);
+  r->state = ANSWERED;
+  return ret;
+}
+
 static enum MHD_Result send_response(struct request *r) {
   struct api_response *resp = &r->resp;
+  if (resp->event_stream && resp->status == 200 && strcmp(r->method, "HEAD") != 0)
+    return send_stream(r);
   char *data = NULL;
   size_t len = 0;
   const char *type = NULL;
@@ -124,6 +165,8 @@ static enum MHD_Result send_response(struct request *r) {
     len = resp->raw_len;
     resp->raw = NULL;
     type = resp->content_type;
+  } else if (resp->event_stream) {
+    type = "text/event-stream"; /* HEAD of the stream: its headers, no stream */
   }
   struct MHD_Response *response = MHD_create_response_from_buffer(
       len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -144,6 +187,27 @@ static enum MHD_Result send_response(struct request *r) {
 static enum MHD_Result send_error(struct request *r, enum sh_status status, const char *code) {
   api_fail(&r->api, &r->resp, status, code, NULL);
   return send_response(r);
+}
+
+/* A web file (static.c), answered here in libmicrohttpd's thread. */
+static enum MHD_Result send_static(struct request *r) {
+  struct static_request q = {
+      .dir = r->server->web_dir,
+      .method = r->method,
+      .path = r->path,
+      .path_bad = r->path_bad,
+      .accept_encoding = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding"),
+      .if_none_match = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match"),
+  };
+  int status = 500;
+  struct MHD_Response *response = static_answer(&q, &status);
+  if (!response)
+    return MHD_NO;
+  enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, response);
+  MHD_destroy_response(response);
+  r->resp.status = status;
+  r->state = ANSWERED;
+  return ret;
 }
 
 static void run_job(void *job) {
@@ -207,10 +271,25 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
   r->resp.status = 500;
   *req_cls = r;
   fill_request(r, url);
+  /* A path cut short — at a decoded %00 (the unescape hook saw it; one in the query is
+   * refused by the handler, naming the parameter) or by the length of r->path — names
+   * nothing, rather than the shorter path. */
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  struct conn_state *cs = ci ? ci->socket_context : NULL;
+  r->path_bad = strlen(url) >= sizeof r->path || (cs && cs->nul && !r->api.query_nul);
+  if (cs)
+    cs->nul = false;
+  r->is_static = static_handles(r->path);
+  if (r->is_static)
+    r->api.route_pattern = "static";
   /* The route is known from the headers: it sets how large a body may be and of what type.
    * An unknown path or method is answered on the final call (keeping the connection). */
-  router_match(api_routes, api_route_count, method, r->path, r->scratch, sizeof r->scratch,
-               &r->match);
+  else if (!r->path_bad)
+    router_match(api_routes, api_route_count, method, r->path, r->scratch, sizeof r->scratch,
+                 &r->match);
+  else
+    r->match.status = 404;
   size_t max_body = api_route_max_body(r->match.route);
   buf_init(&r->body, max_body);
   int lengths = 0;
@@ -263,6 +342,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_response(r);
   if (r->state == DISPATCHED)
     return MHD_YES; /* resumed before the worker was done: cannot happen, be safe */
+  if (r->is_static)
+    return send_static(r);
   if (r->discarded)
     return send_error(r, SH_ERR_TOO_LARGE, "too_large");
   if (buf_append(&r->body, "", 0) != SH_OK)
@@ -306,7 +387,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
          r->method, r->api.route_pattern ? r->api.route_pattern : "-", path, status,
          (double)duration / 1000.0, user, r->address,
          code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
-  api_metrics_observe(r->match.route, status, duration);
+  if (r->is_static)
+    api_metrics_observe_static(status, duration);
+  else
+    api_metrics_observe(r->match.route, status, duration);
   api_response_free(&r->resp);
   buf_free(&r->body);
   free(r);
@@ -322,20 +406,56 @@ static void on_log(void *cls, const char *fmt, va_list ap) {
   sh_log(LOG_PRIO_WARNING, "msg=http_library error=%s", quoted);
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  (void)cls;
+  (void)conn;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    *socket_context = sh_calloc(1, sizeof(struct conn_state));
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    free(*socket_context);
+    *socket_context = NULL;
+  }
+}
+
+/* libmicrohttpd's own decoding, noting on the connection whether it produced a NUL. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
+  (void)cls;
+  size_t n = MHD_http_unescape(s);
+  if (memchr(s, '\0', n)) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_state *cs = ci ? ci->socket_context : NULL;
+    if (cs)
+      cs->nul = true;
+  }
+  return n;
+}
+
 enum sh_status server_start(struct app *app, const struct server_options *o, struct server **out,
                             int *bound_port, struct sh_error *err) {
   struct server *s = sh_calloc(1, sizeof *s);
   if (!s)
     return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   s->app = app;
-  s->pool = pool_start(o->workers > 0 ? o->workers : 64, run_job);
+  const char *web_dir = o->web_dir ? o->web_dir : "";
+  if (strlen(web_dir) >= sizeof s->web_dir) {
+    free(s);
+    return sh_fail(err, SH_ERR_INVALID, "field_length", "web-dir", NULL);
+  }
+  snprintf(s->web_dir, sizeof s->web_dir, "%s", web_dir);
+  static_check_dir(s->web_dir);
+  s->events = events_start(app);
+  s->pool = s->events ? pool_start(o->workers > 0 ? o->workers : 64, run_job) : NULL;
   if (!s->pool) {
+    events_free(s->events);
     free(s);
     return sh_fail(err, SH_ERR_INTERNAL, "thread_create_failed", NULL, NULL);
   }
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
   if (inet_pton(AF_INET, o->listen ? o->listen : "127.0.0.1", &addr.sin_addr) != 1) {
     pool_stop(s->pool);
+    events_free(s->events);
     free(s);
     return sh_fail(err, SH_ERR_INVALID, "invalid_listen_address", "listen", o->listen);
   }
@@ -349,9 +469,12 @@ enum sh_status server_start(struct app *app, const struct server_options *o, str
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)SH_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
       (unsigned)SH_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)SH_CONNECTION_IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
+      MHD_OPTION_END);
   if (!s->daemon) {
     pool_stop(s->pool);
+    events_free(s->events);
     free(s);
     return sh_fail(err, SH_ERR_UNAVAILABLE, "listen_failed", "port", NULL);
   }
@@ -364,10 +487,15 @@ enum sh_status server_start(struct app *app, const struct server_options *o, str
 void server_stop(struct server *s) {
   if (!s)
     return;
-  /* Stop accepting, let the workers finish (each resumes its connection), then stop:
-   * libmicrohttpd must not be stopped with a connection still suspended. */
+  /* Stop accepting; end every live stream (resuming the suspended ones, refusing new ones);
+   * let the workers finish (each resumes its connection); give the streams a moment to send
+   * their last chunk; then stop: libmicrohttpd must not be stopped with a connection still
+   * suspended. The hub goes last: stopping the daemon releases the streams still open. */
   MHD_quiesce_daemon(s->daemon);
+  events_end_all(s->events, 0);
   pool_stop(s->pool);
+  events_end_all(s->events, 2000);
   MHD_stop_daemon(s->daemon);
+  events_free(s->events);
   free(s);
 }

@@ -48,7 +48,7 @@ static const char *const action_names[ACTION_COUNT] = {
     "phrase:write",     "survey:write",
     "complaint:read",   "complaint:write",
     "complaint:assign", "complaint:answer",
-    "kpi:read",
+    "kpi:read",         "staff:read",
 };
 
 #define R(role) (1u << (role))
@@ -140,6 +140,10 @@ static const unsigned matrix[ACTION_COUNT] = {
     [ACTION_COMPLAINT_ASSIGN] = R(ROLE_AGENT) | R(ROLE_ENGINEERING_MANAGER) | MANAGERS,
     [ACTION_COMPLAINT_ANSWER] = STAFF,
     /* The KPIs of D5 are read by the desk, the engineering side, QC and management. */
+    /* Pickers name a colleague (hand a ticket over, the visit's leader, the person a complaint
+     * notice goes to): every member of staff sees colleagues' names; dealers and customers
+     * do not see the company's staff list. */
+    [ACTION_STAFF_READ] = STAFF,
     [ACTION_KPI_READ] = R(ROLE_AGENT) | R(ROLE_ENGINEERING_MANAGER) | R(ROLE_PROJECT_MANAGER) |
                         R(ROLE_QC) | MANAGERS,
 };

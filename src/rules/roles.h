@@ -69,6 +69,7 @@ enum action {
   ACTION_COMPLAINT_ASSIGN, /* the procedure: written notices (E2), callback, archive (E3) */
   ACTION_COMPLAINT_ANSWER, /* a department's root cause, corrective and preventive action */
   ACTION_KPI_READ,         /* return-visit rate and satisfaction (D5) */
+  ACTION_STAFF_READ,       /* colleagues' names and roles, for the UI's pickers */
   ACTION_COUNT
 };
 

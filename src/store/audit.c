@@ -1,7 +1,9 @@
 /* audit.c — SQL for the audit trail. */
 #include "audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/mem.h"
 
@@ -78,4 +80,37 @@ out:
   store_rows_free(rows);
   store_rows_free(counted);
   return rc;
+}
+
+enum sh_status store_audit_after(struct store_tx *tx, int64_t after_id, size_t limit,
+                                 struct audit_mark *out, size_t *count, int64_t *newest,
+                                 struct sh_error *err) {
+  struct store_rows *rows = NULL;
+  *count = 0;
+  enum sh_status rc = store_exec(tx, "SELECT COALESCE(max(id), 0) FROM audit", NULL, 0, &rows, err);
+  if (rc != SH_OK)
+    return rc;
+  *newest = store_rows_int(rows, 0, 0);
+  store_rows_free(rows);
+  rows = NULL;
+  if (limit == 0 || *newest <= after_id)
+    return SH_OK;
+  struct store_param p[] = {SP_INT(after_id), SP_INT((int64_t)limit)};
+  rc = store_exec(tx, "SELECT id, entity, action FROM audit WHERE id > $1 ORDER BY id LIMIT $2", p,
+                  2, &rows, err);
+  if (rc != SH_OK)
+    return rc;
+  size_t n = store_rows_count(rows);
+  for (size_t i = 0; i < n && i < limit; i++) {
+    const char *entity = store_rows_text(rows, i, 1), *action = store_rows_text(rows, i, 2);
+    out[i].id = store_rows_int(rows, i, 0);
+    out[i].entity[0] = out[i].action[0] = '\0';
+    if (entity && strlen(entity) < sizeof out[i].entity)
+      snprintf(out[i].entity, sizeof out[i].entity, "%s", entity);
+    if (action && strlen(action) < sizeof out[i].action)
+      snprintf(out[i].action, sizeof out[i].action, "%s", action);
+    (*count)++;
+  }
+  store_rows_free(rows);
+  return SH_OK;
 }

@@ -38,4 +38,18 @@ enum sh_status store_audit_list(struct store_tx *tx, const struct audit_filter *
                                 struct audit_record **out, size_t *count, int64_t *total,
                                 struct sh_error *err);
 
+/* One audit row as the live-update watcher sees it (http/events.c): which kind of thing
+ * changed, never which one or how. */
+struct audit_mark {
+  int64_t id;
+  char entity[40]; /* "" if the name was longer */
+  char action[24]; /* "" if the name was longer */
+};
+
+/* Up to limit rows with id > after_id, oldest first, into out (room for limit). *newest gets
+ * the largest id in the table (0 when empty). limit 0 reads only *newest. */
+enum sh_status store_audit_after(struct store_tx *tx, int64_t after_id, size_t limit,
+                                 struct audit_mark *out, size_t *count, int64_t *newest,
+                                 struct sh_error *err);
+
 #endif

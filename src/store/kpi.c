@@ -17,9 +17,6 @@
 #include "../base/mem.h"
 
 #define OOM(err) sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL)
-/* Grants beyond this many are not expected of a person; more fail rather than build a
- * statement of unbounded size. */
-#define KPI_MAX_GRANTS 64
 
 void kpi_scope_clear(struct kpi_scope *s) {
   for (size_t i = 0; s && s->prefixes && i < s->count; i++)
@@ -54,9 +51,9 @@ enum sh_status store_kpi_scope(struct store_tx *tx, int64_t user_id, struct kpi_
   return rc;
 }
 
-/* Appends the scope test on v.region_code; params from index first (0-based) in p. */
-static enum sh_status append_scope(struct buf *sql, const struct kpi_scope *s,
-                                   struct store_param *p, int first, int *nparams) {
+enum sh_status store_kpi_append_scope(struct buf *sql, const struct kpi_scope *s,
+                                      const char *column, struct store_param *p, int first,
+                                      int *nparams) {
   *nparams = first;
   for (size_t i = 0; i < s->count; i++)
     if (!s->prefixes[i][0])
@@ -65,7 +62,7 @@ static enum sh_status append_scope(struct buf *sql, const struct kpi_scope *s,
     return buf_append_str(sql, " AND 1 = 0");
   enum sh_status rc = buf_append_str(sql, " AND (");
   for (size_t i = 0; rc == SH_OK && i < s->count; i++) {
-    rc = buf_printf(sql, "%ssubstr(v.region_code, 1, %zu) = $%d", i ? " OR " : "",
+    rc = buf_printf(sql, "%ssubstr(%s, 1, %zu) = $%d", i ? " OR " : "", column,
                     strlen(s->prefixes[i]), *nparams + 1);
     p[(*nparams)++] = SP_TEXT(s->prefixes[i]);
   }
@@ -112,7 +109,7 @@ static enum sh_status run(struct store_tx *tx, const struct kpi_query *q, const 
                                  "FROM %s v WHERE %s",
                                  gs.outer, gs.key ? gs.key : "''", counts, table, where);
   if (rc == SH_OK)
-    rc = append_scope(&sql, q->scope, p, nfixed, &np);
+    rc = store_kpi_append_scope(&sql, q->scope, "v.region_code", p, nfixed, &np);
   if (rc == SH_OK && gs.key)
     rc = buf_printf(&sql, " GROUP BY %s", gs.key);
   /* A group whose visits all moved away keeps day rows of zeros: not shown. */
@@ -235,7 +232,7 @@ enum sh_status store_kpi_missing(struct store_tx *tx, const struct kpi_query *q,
   buf_init(&sql, 16384);
   buf_init(&scope, 8192);
   int np = 0;
-  enum sh_status rc = append_scope(&scope, q->scope, p, 5, &np);
+  enum sh_status rc = store_kpi_append_scope(&scope, q->scope, "v.region_code", p, 5, &np);
   char *scope_text = rc == SH_OK ? buf_detach(&scope) : NULL;
   buf_free(&scope);
   if (!scope_text)

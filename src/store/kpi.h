@@ -34,6 +34,18 @@ enum sh_status store_kpi_scope(struct store_tx *tx, int64_t user_id, struct kpi_
                                struct sh_error *err);
 void kpi_scope_clear(struct kpi_scope *s);
 
+struct buf;
+/* Appends " AND (substr(column, 1, N) = $k OR ...)", one test per grant (nothing for a
+ * whole-country grant, " AND 1 = 0" for none), binding the prefixes to p from index first
+ * (0-based) on; *nparams is then the number of parameters in p. column is SQL of ours (such
+ * as "t.region_code"), never input. p must have room for KPI_MAX_GRANTS more: grants beyond
+ * this many are not expected of a person, and store_kpi_scope refuses more rather than build
+ * a statement of unbounded size. */
+#define KPI_MAX_GRANTS 64
+enum sh_status store_kpi_append_scope(struct buf *sql, const struct kpi_scope *s,
+                                      const char *column, struct store_param *p, int first,
+                                      int *nparams);
+
 struct kpi_query {
   const char *from, *to, *as_of; /* "YYYY-MM-DD" */
   enum kpi_group group;

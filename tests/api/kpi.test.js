@@ -54,10 +54,14 @@ async function make(path, body) {
   return r.body;
 }
 
-function visit(name, project, customer, region, seq, due, status, doneOn, answer = {}, leader = pm.id, kind = 'planned') {
+function visitInsert(project, customer, region, seq, due, status, doneOn, answer = {}, leader = pm.id, kind = 'planned') {
   const lit = (v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v}'`);
-  sql(srv, `INSERT INTO visits (kind, project_id, customer_id, region_code, seq, due_date, planned_date, leader_id, status, done_on, score, satisfied, created_at, updated_at)
-    VALUES (${lit(kind)}, ${lit(project)}, ${customer}, '${region}', ${seq}, '${due}', '${due}', ${lit(leader)}, '${status}', ${lit(doneOn)}, ${lit(answer.score)}, ${lit(answer.satisfied)}, 0, 0)`);
+  return `INSERT INTO visits (kind, project_id, customer_id, region_code, seq, due_date, planned_date, leader_id, status, done_on, score, satisfied, created_at, updated_at)
+    VALUES (${lit(kind)}, ${lit(project)}, ${customer}, '${region}', ${seq}, '${due}', '${due}', ${lit(leader)}, '${status}', ${lit(doneOn)}, ${lit(answer.score)}, ${lit(answer.satisfied)}, 0, 0)`;
+}
+
+function visit(name, project, customer, region, seq, due, status, doneOn, answer = {}, leader = pm.id, kind = 'planned') {
+  sql(srv, visitInsert(project, customer, region, seq, due, status, doneOn, answer, leader, kind));
   ids[name] = Number(sql(srv, `SELECT max(id) FROM visits`)[0][0]);
 }
 
@@ -229,13 +233,18 @@ test('the SQL counts agree with the rule of kpi.h on every combination of status
     if (status === 'planned') return due < asOf ? 'missing' : 'not_due';
     return 'excluded';
   };
+  // One database call for the 48 rows: a call per row blocked this process for half a minute
+  // on a loaded machine, long enough for the server to close the idle keep-alive socket that
+  // the next request then met half-closed ("other side closed").
+  const inserts = [];
   for (const due of dues)
     for (const status of ['planned', 'done', 'partial', 'cancelled'])
       for (const done of [null, shift(due, -1), due, shift(due, 1)]) {
-        visit(`g${++seq}`, p3, ids.zj, '330106', seq, due, status, done, {}, null);
+        inserts.push(visitInsert(p3, ids.zj, '330106', ++seq, due, status, done, {}, null));
         const c = classify(due, status, done);
         if (c !== 'excluded') expected[c]++;
       }
+  sql(srv, inserts.join(';\n'));
   const r = await kpi(`from=2026-09-14&to=2026-09-16&as_of=${asOf}`);
   const { on_time, late, missing, not_due } = r.body.visit_rate;
   assert.deepEqual({ on_time, late, missing, not_due }, expected);

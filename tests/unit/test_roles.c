@@ -76,6 +76,8 @@ static const char *const spec_actions[] = {
     "complaint:assign",
     "complaint:answer",
     "kpi:read",
+    /* colleagues for the UI's pickers (issue 6) */
+    "staff:read",
 };
 
 #define NACTIONS (sizeof spec_actions / sizeof spec_actions[0])

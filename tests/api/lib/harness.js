@@ -113,11 +113,29 @@ export class Server {
       if (!('Content-Type' in h)) h['Content-Type'] = 'application/json';
     }
     const res = await fetch(this.base + path, { method, headers: h, body: payload });
-    const text = await res.text();
+    // A live stream (GET /api/v1/events) does not end: read its first event, then hang up.
+    const text = (res.headers.get('content-type') || '').startsWith('text/event-stream')
+      ? await firstEvent(res) : await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
     return { status: res.status, body: json, text, headers: res.headers };
   }
+}
+
+// The text of a server-sent event stream up to its first blank line (the end of the first
+// event); the stream is then cancelled.
+async function firstEvent(res) {
+  if (!res.body) return ''; // HEAD
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
 }
 
 export async function startServer(extra, { env } = {}) {
