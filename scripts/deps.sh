@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing shouhou need on Debian 12, then the npm
-# packages. Safe to run again: it installs only what is missing.
+# packages. Safe to run again: it installs only what is missing. With --test it also installs
+# what only the tests need (Debian's Chromium for the browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ packages=(
   postgresql postgresql-contrib postgresql-client
   clang-format wrk curl ca-certificates
 )
+[ "${1:-}" = "--test" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages: reference data (regions) and test tools, pinned by package-lock.json.
+# npm packages: the web UI's build (Vite, Vue, Element Plus, ECharts), reference data (regions)
+# and test tools, pinned by package-lock.json.
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || ! cmp -s <(tail -n +2 package-lock.json) <(tail -n +2 "$stamp" 2>/dev/null); then
   npm ci --no-audit --no-fund --loglevel=error

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # README command 2: runs every test. Installs what is missing, builds the normal and the
 # sanitizer build, starts a throwaway PostgreSQL 15, then runs the unit tests (cmocka) and
-# the API suite (node --test) on SQLite and on PostgreSQL, in both builds. Any failure —
+# the API suite (node --test) on SQLite and on PostgreSQL, in both builds, then the browser
+# suite (playwright-core driving Debian's Chromium against the built web UI). Any failure —
 # including PostgreSQL failing to start — fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-./scripts/deps.sh
+./scripts/deps.sh --test
 ./scripts/build.sh --asan
 
 work=$(mktemp -d /tmp/shouhou-test.XXXXXX)
@@ -45,6 +46,10 @@ for b in build build-asan; do
       node --test --test-concurrency=2 tests/api/ || failed=1
   done
 done
+echo "== web UI unit tests (formatting, translations)"
+node --test tests/web/ || failed=1
+echo "== browser tests (build, sqlite)"
+SHOUHOU_BIN="$PWD/build/shouhou" ./scripts/browser.sh || failed=1
 echo "test: finished in $(( $(date +%s) - start )) s"
 if [ "$failed" -ne 0 ]; then
   echo "test: FAILED" >&2
