@@ -15,11 +15,9 @@
 #include "handlers.h"
 #include "list.h"
 
-static json_t *user_json(struct api_request *req, const struct user_record *u) {
-  json_t *o = json_object();
-  int tz = req->app->tz_offset_minutes;
-  jsonx_set_int(o, "id", u->id);
-  jsonx_set_str(o, "username", u->username);
+/* What a colleague sees of a user (the staff pickers): name, role and regions, after the
+ * id (and the username for the administrator) so the keys keep their order. */
+static void set_staff_fields(json_t *o, const struct user_record *u) {
   jsonx_set_str(o, "display_name", u->display_name);
   jsonx_set_str(o, "role", u->role);
   enum role role;
@@ -28,6 +26,14 @@ static json_t *user_json(struct api_request *req, const struct user_record *u) {
   for (size_t i = 0; i < u->nregions; i++)
     json_array_append_new(regions, json_string(u->regions[i]));
   json_object_set_new(o, "regions", regions);
+}
+
+static json_t *user_json(struct api_request *req, const struct user_record *u) {
+  json_t *o = json_object();
+  int tz = req->app->tz_offset_minutes;
+  jsonx_set_int(o, "id", u->id);
+  jsonx_set_str(o, "username", u->username);
+  set_staff_fields(o, u);
   jsonx_set_str(o, "email", u->email);
   jsonx_set_str(o, "phone", u->phone);
   jsonx_set_bool(o, "active", u->active);
@@ -84,17 +90,9 @@ void api_staff_list(struct api_request *req, struct api_response *resp) {
   }
   json_t *items = json_array();
   for (size_t i = 0; i < count; i++) {
-    const struct user_record *u = list[i];
     json_t *o = json_object();
-    jsonx_set_int(o, "id", u->id);
-    jsonx_set_str(o, "display_name", u->display_name);
-    jsonx_set_str(o, "role", u->role);
-    enum role role;
-    jsonx_set_str(o, "role_label", role_parse(u->role, &role) ? role_label_zh(role) : u->role);
-    json_t *regions = json_array();
-    for (size_t r = 0; r < u->nregions; r++)
-      json_array_append_new(regions, json_string(u->regions[r]));
-    json_object_set_new(o, "regions", regions);
+    jsonx_set_int(o, "id", list[i]->id);
+    set_staff_fields(o, list[i]);
     json_array_append_new(items, o);
     user_record_free(list[i]);
   }

@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 #include "../base/jsonx.h"
 #include "../base/multipart.h"
 #include "../base/timefmt.h"
-#include "../base/utf8.h"
 #include "../domain/complaint.h"
 #include "handlers.h"
 #include "list.h"
@@ -146,13 +144,72 @@ static bool day_start(const char *day, int64_t plus_days, int tz, int64_t *out) 
   return true;
 }
 
+/* The list's filters from the query; false with resp filled on a bad one. today receives
+ * the company's date when overdue=true. Shared with the export (exports_work.c; handlers.h). */
+bool api_complaint_list_filter(struct api_request *req, struct api_response *resp,
+                               struct complaint_filter *f, char today[11], char **folded) {
+  static const char *const statuses[] = {"registered",  "assigned", "answered",
+                                         "called_back", "archived", NULL};
+  static const char *const severities[] = {"minor", "major", "critical", NULL};
+  int tz = req->app->tz_offset_minutes, overdue = -1;
+  const char *v;
+  *folded = NULL;
+  const char *const keys[] = {"status", "severity"};
+  const char *const *choices[] = {statuses, severities};
+  const char **targets[] = {&f->status, &f->severity};
+  for (int i = 0; i < 2; i++)
+    if ((v = api_query(req, keys[i]))) {
+      if (!one_of(v, choices[i])) {
+        api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", keys[i]);
+        return false;
+      }
+      *targets[i] = v;
+    }
+  if ((v = api_query(req, "category"))) {
+    if (!*v || strlen(v) > 40) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "category");
+      return false;
+    }
+    f->category = v;
+  }
+  if ((v = api_query(req, "customer_id")) && !api_parse_int(v, 1, INT64_MAX / 2, &f->customer_id)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "customer_id");
+    return false;
+  }
+  if (!bool_param(req, resp, "repeat", &f->repeat) ||
+      !bool_param(req, resp, "archived", &f->archived) ||
+      !bool_param(req, resp, "overdue", &overdue))
+    return false;
+  /* IMP: SPEC E2 — the desk tracks progress: overdue = a notice unanswered past its due
+   * date (the due day itself still counts as in time); only overdue=true filters. */
+  if (overdue == 0) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "overdue");
+    return false;
+  }
+  if (overdue == 1) {
+    char now[TIME_ISO_LEN];
+    time_format_iso(time_now(), tz, now);
+    snprintf(today, 11, "%.10s", now);
+    f->overdue_on = today;
+  }
+  if ((v = api_query(req, "received_from")) && !day_start(v, 0, tz, &f->received_from)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_from");
+    return false;
+  }
+  if ((v = api_query(req, "received_to")) && !day_start(v, 1, tz, &f->received_to)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_to");
+    return false;
+  }
+  if (!api_query_folded(req, resp, folded))
+    return false;
+  f->q = *folded;
+  return true;
+}
+
 void api_complaints_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed_keys[] = {
       "q",       "status",   "category",      "severity",    "customer_id", "repeat",
       "overdue", "archived", "received_from", "received_to", NULL};
-  static const char *const statuses[] = {"registered",  "assigned", "answered",
-                                         "called_back", "archived", NULL};
-  static const char *const severities[] = {"minor", "major", "critical", NULL};
   static const char *const sort_keys[] = {"id", NULL};
   struct list_params lp;
   if (!api_list_params(req, resp, allowed_keys, sort_keys, 0, true, &lp))
@@ -162,50 +219,8 @@ void api_complaints_list(struct api_request *req, struct api_response *resp) {
                                .offset = lp.keyset ? 0 : (lp.page - 1) * lp.page_size};
   if (lp.cursor)
     f.after_id = json_integer_value(json_object_get(lp.cursor, "i"));
-  int tz = req->app->tz_offset_minutes, overdue = -1;
-  const char *v;
-  char *folded = NULL, today[TIME_ISO_LEN];
-  bool ok = true;
-  if ((v = api_query(req, "status")) && !(ok = one_of(v, statuses)))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "status");
-  f.status = v;
-  if (ok && (v = api_query(req, "severity")) && !(ok = one_of(v, severities)))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "severity");
-  f.severity = v;
-  if (ok && (v = api_query(req, "category")) && !(ok = *v && strlen(v) <= 40))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "category");
-  f.category = v;
-  if (ok && (v = api_query(req, "customer_id")) &&
-      !(ok = api_parse_int(v, 1, INT64_MAX / 2, &f.customer_id)))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "customer_id");
-  ok = ok && bool_param(req, resp, "repeat", &f.repeat) &&
-       bool_param(req, resp, "archived", &f.archived) && bool_param(req, resp, "overdue", &overdue);
-  /* IMP: SPEC E2 — the desk tracks progress: overdue = a notice unanswered past its due
-   * date (the due day itself still counts as in time). */
-  if (ok && overdue == 1) {
-    time_format_iso(time_now(), tz, today);
-    today[10] = '\0';
-    f.overdue_on = today;
-  } else if (ok && overdue == 0) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "overdue");
-    ok = false;
-  }
-  if (ok && (v = api_query(req, "received_from")) && !(ok = day_start(v, 0, tz, &f.received_from)))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_from");
-  if (ok && (v = api_query(req, "received_to")) && !(ok = day_start(v, 1, tz, &f.received_to)))
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_to");
-  if (ok && (v = api_query(req, "q")) && *v) {
-    struct buf b;
-    buf_init(&b, 1024);
-    if (utf8_fold(&b, v) != SH_OK) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "q");
-      ok = false;
-    } else {
-      folded = buf_detach(&b);
-      f.q = folded;
-    }
-    buf_free(&b);
-  }
+  char *folded = NULL, today[11] = "";
+  bool ok = api_complaint_list_filter(req, resp, &f, today, &folded);
   json_t *items = NULL;
   int64_t total = 0;
   struct sh_error err;

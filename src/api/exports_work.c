@@ -5,24 +5,22 @@
  * from the same domain call as the list), with Chinese headings, dictionary labels, times in
  * the company's zone and money as yuan (download.h, as /api/v1/customers/export does).
  *
- * The ticket and complaint lists parse their filters inline in their handlers; the parsing
- * is here as api_ticket_list_filter / api_complaint_list_filter (handlers.h), which those
- * handlers may call instead of their own copy. The visit list's own parser is shared
- * (api_visit_list_filter in visits.c). More than SH_MAX_EXPORT_ROWS rows: 422
+ * Design: one exporter (work_export) walks any list page by page along its keyset; each
+ * export is a description (struct work_export): its columns, its query keys, the list's own
+ * filter parser (api_ticket_list_filter in tickets.c, api_visit_list_filter in visits.c,
+ * api_complaint_list_filter in complaints.c — so a filter means the same in the list and in
+ * its export), a page loader and a row writer. More than SH_MAX_EXPORT_ROWS rows: 422
  * export_too_large — the lists count only to 10 000, so the rows are counted as written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 #include "../base/limits.h"
 #include "../base/timefmt.h"
-#include "../base/utf8.h"
 #include "../domain/complaint.h"
 #include "../domain/reference.h"
 #include "../domain/ticket.h"
 #include "../domain/visit.h"
-#include "../rules/region.h"
 #include "download.h"
 #include "handlers.h"
 #include "list.h"
@@ -107,9 +105,49 @@ static bool sort_of(struct api_request *req, struct api_response *resp, const ch
   return false;
 }
 
-/* Writes one page's rows with row_fn; counts them against SH_MAX_EXPORT_ROWS. */
+/* ---- the exporter ---- */
+
+/* One export's list filter and the strings it points into. */
+struct work_state {
+  union {
+    struct ticket_filter ticket;
+    struct visit_filter visit;
+    struct complaint_filter complaint;
+  } f;
+  int64_t *after_id; /* the keyset id inside f: the last row written */
+  char prefix[8];    /* ?region= as a code prefix */
+  char today[11];    /* the company's date, for complaints' overdue=true */
+  char after[11];    /* the visits' keyset date */
+  char *folded;      /* ?q= folded; work_export frees it */
+};
+
 typedef bool (*row_fn)(struct api_request *req, struct api_response *resp, struct download *d,
                        const json_t *item, const struct dict_row *dict, size_t ndict);
+
+/* One export as data: what differs between the three is said here, not in code. */
+struct work_export {
+  const char *entity; /* the sheet's and the file's name */
+  const struct export_column *columns;
+  size_t ncolumns;
+  const char *const *allowed;   /* the list's filter keys plus format and sort */
+  const char *const *sort_keys; /* ?sort= names by the list's sort index */
+  int sort;                     /* the list's default sort index and direction */
+  bool descending;
+  bool dictionaries; /* row reads dictionary labels */
+  /* Fills s->f for pages of PAGE + 1 rows and points s->after_id into it; false with resp
+   * filled on a bad filter. */
+  bool (*filter)(struct api_request *req, struct api_response *resp, struct work_state *s, int sort,
+                 bool descending);
+  /* One page from the list's domain call (permission and scope included). */
+  enum sh_status (*page)(struct api_request *req, struct work_state *s, json_t **items,
+                         struct sh_error *err);
+  /* After a page: the rest of the keyset from its last row written (work_export has set the
+   * id); NULL when the id is the whole keyset. */
+  void (*after)(struct work_state *s, const json_t *last);
+  row_fn row;
+};
+
+/* Writes one page's rows; counts them against SH_MAX_EXPORT_ROWS. */
 static bool write_page(struct api_request *req, struct api_response *resp, struct download *d,
                        const json_t *items, size_t shown, row_fn fn, const struct dict_row *dict,
                        size_t ndict, int64_t *written) {
@@ -126,86 +164,57 @@ static bool write_page(struct api_request *req, struct api_response *resp, struc
   return true;
 }
 
-/* The folded search text of ?q= into *folded (NULL when absent or empty). */
-static bool fold_q(struct api_request *req, struct api_response *resp, char **folded) {
-  const char *v = api_query(req, "q");
-  *folded = NULL;
-  if (!v || !*v)
-    return true;
-  struct buf b;
-  buf_init(&b, 1024);
-  bool ok = utf8_fold(&b, v) == SH_OK;
-  if (ok)
-    *folded = buf_detach(&b);
-  else
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "q");
-  buf_free(&b);
-  return ok;
+/* Answers GET <list>/export for x: checks the query as the list does, then writes every
+ * matching row the caller may see, PAGE rows at a time along the list's keyset. */
+static void work_export(struct api_request *req, struct api_response *resp,
+                        const struct work_export *x) {
+  struct work_state s = {0};
+  struct dict_row *dict = NULL;
+  size_t ndict = 0;
+  struct download *d = NULL;
+  struct sh_error err;
+  int sort = x->sort;
+  bool descending = x->descending;
+  int64_t written = 0;
+  struct export_table table = {x->entity, x->columns, x->ncolumns, req->app->tz_offset_minutes};
+  if (!api_query_check(req, resp, x->allowed) ||
+      !sort_of(req, resp, x->sort_keys, &sort, &descending) ||
+      !x->filter(req, resp, &s, sort, descending))
+    goto out;
+  if (x->dictionaries && reference_dictionaries(req->app, &dict, &ndict, &err) != SH_OK) {
+    api_error(req, resp, &err);
+    goto out;
+  }
+  if (!(d = api_download_begin(req, resp, &table)))
+    goto out;
+  for (bool more = true; more;) {
+    json_t *items = NULL;
+    if (x->page(req, &s, &items, &err) != SH_OK) {
+      api_error(req, resp, &err);
+      goto out;
+    }
+    /* One row more than the page says whether another page follows. */
+    size_t n = json_array_size(items), shown = n > PAGE ? PAGE : n;
+    more = n > PAGE;
+    bool ok = write_page(req, resp, d, items, shown, x->row, dict, ndict, &written);
+    if (ok && shown) {
+      const json_t *last = json_array_get(items, shown - 1);
+      *s.after_id = json_integer_value(json_object_get(last, "id"));
+      if (x->after)
+        x->after(&s, last);
+    }
+    json_decref(items);
+    if (!ok)
+      goto out;
+  }
+  api_download_finish(req, resp, d, x->entity);
+out:
+  api_download_free(d);
+  dict_rows_free(dict, ndict);
+  free(s.folded);
 }
 
 /* ---- tickets ---- */
-
-bool api_ticket_list_filter(struct api_request *req, struct api_response *resp,
-                            struct ticket_filter *f, char prefix[8], char **folded) {
-  static const char *const statuses[] = {"open",    "new",    "assigned",  "on_site",
-                                         "cleared", "closed", "cancelled", NULL};
-  const char *v;
-  *folded = NULL;
-  if ((v = api_query(req, "status"))) {
-    bool found = false;
-    for (int i = 0; statuses[i]; i++)
-      found = found || strcmp(v, statuses[i]) == 0;
-    if (!found) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "status");
-      return false;
-    }
-    f->status = v;
-  }
-  if ((v = api_query(req, "region"))) {
-    if (!region_code_valid(v)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "region");
-      return false;
-    }
-    region_prefix(v, prefix);
-    f->region_prefix = prefix;
-  }
-  struct {
-    const char *key;
-    int64_t *target, min;
-  } ids[] = {{"technician_id", &f->technician_id, -1},
-             {"owner_id", &f->owner_id, 1},
-             {"customer_id", &f->customer_id, 1},
-             {"equipment_id", &f->equipment_id, 1}};
-  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-    if ((v = api_query(req, ids[i].key)) &&
-        !api_parse_int(v, ids[i].min, INT64_MAX / 2, ids[i].target)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", ids[i].key);
-      return false;
-    }
-  if ((v = api_query(req, "mine"))) {
-    /* "My tickets": the ones I own or handle at the desk, or that I work as technician. */
-    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "mine");
-      return false;
-    }
-    if (strcmp(v, "true") == 0 && req->actor.role == ROLE_TECHNICIAN)
-      f->technician_id = req->actor.user_id;
-    else if (strcmp(v, "true") == 0)
-      f->mine_user_id = req->actor.user_id;
-  }
-  int64_t within = 0;
-  if ((v = api_query(req, "due_within_minutes"))) {
-    if (!api_parse_int(v, 0, 525600, &within)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "due_within_minutes");
-      return false;
-    }
-    f->due_before = time_now() + within * 60;
-  }
-  if (!fold_q(req, resp, folded))
-    return false;
-  f->q = *folded;
-  return true;
-}
 
 /* IMP: UI.md 10 — the ticket list's columns, the desk's and the managers' view of a case. */
 static const struct export_column ticket_columns[] = {
@@ -276,53 +285,39 @@ static bool ticket_row(struct api_request *req, struct api_response *resp, struc
   return api_download_row(req, resp, d, cells);
 }
 
+static bool ticket_filter_of(struct api_request *req, struct api_response *resp,
+                             struct work_state *s, int sort, bool descending) {
+  (void)sort; /* by id only */
+  s->f.ticket = (struct ticket_filter){.descending = descending, .limit = PAGE + 1};
+  s->after_id = &s->f.ticket.after_id;
+  return api_ticket_list_filter(req, resp, &s->f.ticket, s->prefix, &s->folded);
+}
+static enum sh_status ticket_page(struct api_request *req, struct work_state *s, json_t **items,
+                                  struct sh_error *err) {
+  int64_t total = 0;
+  return ticket_list(req->app, &req->actor, &s->f.ticket, items, &total, err);
+}
+
+static const char *const ticket_keys[] = {
+    "q",        "status",      "region",       "technician_id",
+    "owner_id", "customer_id", "equipment_id", "due_within_minutes",
+    "mine",     "format",      "sort",         NULL};
+static const char *const by_id[] = {"id", NULL};
+static const struct work_export ticket_export = {
+    .entity = "工单",
+    .columns = ticket_columns,
+    .ncolumns = NTICKET,
+    .allowed = ticket_keys,
+    .sort_keys = by_id,
+    .descending = true,
+    .dictionaries = true,
+    .filter = ticket_filter_of,
+    .page = ticket_page,
+    .row = ticket_row,
+};
+
 void api_tickets_export(struct api_request *req, struct api_response *resp) {
-  static const char *const allowed[] = {
-      "q",        "status",      "region",       "technician_id",
-      "owner_id", "customer_id", "equipment_id", "due_within_minutes",
-      "mine",     "format",      "sort",         NULL};
-  static const char *const sort_keys[] = {"id", NULL};
-  struct ticket_filter f = {.descending = true, .limit = PAGE + 1};
-  char prefix[8] = "", *folded = NULL;
-  struct dict_row *dict = NULL;
-  size_t ndict = 0;
-  struct download *d = NULL;
-  struct sh_error err;
-  int sort = 0;
-  int64_t written = 0;
-  struct export_table table = {"工单", ticket_columns, NTICKET, req->app->tz_offset_minutes};
-  if (!api_query_check(req, resp, allowed) ||
-      !sort_of(req, resp, sort_keys, &sort, &f.descending) ||
-      !api_ticket_list_filter(req, resp, &f, prefix, &folded))
-    goto out;
-  if (reference_dictionaries(req->app, &dict, &ndict, &err) != SH_OK) {
-    api_error(req, resp, &err);
-    goto out;
-  }
-  if (!(d = api_download_begin(req, resp, &table)))
-    goto out;
-  for (bool more = true; more;) {
-    json_t *items = NULL;
-    int64_t total = 0;
-    if (ticket_list(req->app, &req->actor, &f, &items, &total, &err) != SH_OK) {
-      api_error(req, resp, &err);
-      goto out;
-    }
-    /* One row more than the page says whether another page follows. */
-    size_t n = json_array_size(items), shown = n > PAGE ? PAGE : n;
-    more = n > PAGE;
-    bool ok = write_page(req, resp, d, items, shown, ticket_row, dict, ndict, &written);
-    if (ok && shown)
-      f.after_id = json_integer_value(json_object_get(json_array_get(items, shown - 1), "id"));
-    json_decref(items);
-    if (!ok)
-      goto out;
-  }
-  api_download_finish(req, resp, d, "工单");
-out:
-  api_download_free(d);
-  dict_rows_free(dict, ndict);
-  free(folded);
+  work_export(req, resp, &ticket_export);
 }
 
 /* ---- visits ---- */
@@ -381,152 +376,52 @@ static bool visit_row(struct api_request *req, struct api_response *resp, struct
   return api_download_row(req, resp, d, cells);
 }
 
+/* By enum visit_sort; a date sort's name is also the row's field of that date. */
+static const char *const visit_sort_keys[] = {"planned_date", "due_date", "id", NULL};
+
+static bool visit_filter_of(struct api_request *req, struct api_response *resp,
+                            struct work_state *s, int sort, bool descending) {
+  s->f.visit = (struct visit_filter){
+      .sort = (enum visit_sort)sort, .descending = descending, .limit = PAGE + 1};
+  s->after_id = &s->f.visit.after_id;
+  return api_visit_list_filter(req, resp, &s->f.visit, s->prefix);
+}
+static enum sh_status visit_page(struct api_request *req, struct work_state *s, json_t **items,
+                                 struct sh_error *err) {
+  int64_t total = 0;
+  return visit_list(req->app, &req->actor, &s->f.visit, items, &total, err);
+}
+/* The keyset of a date sort: the sort column's value (a date) before the id. */
+static void visit_after(struct work_state *s, const json_t *last) {
+  if (s->f.visit.sort == VISIT_SORT_ID)
+    return;
+  const char *date = str(last, visit_sort_keys[s->f.visit.sort]);
+  snprintf(s->after, sizeof s->after, "%s", date ? date : "");
+  s->f.visit.after_text = s->after;
+}
+
+static const char *const visit_keys[] = {
+    "kind",     "status", "project_id", "ticket_id", "leader_id", "customer_id", "region",
+    "due_from", "due_to", "overdue",    "format",    "sort",      NULL};
+static const struct work_export visit_export = {
+    .entity = "回访",
+    .columns = visit_columns,
+    .ncolumns = NVISIT,
+    .allowed = visit_keys,
+    .sort_keys = visit_sort_keys,
+    .sort = VISIT_SORT_PLANNED,
+    .dictionaries = true,
+    .filter = visit_filter_of,
+    .page = visit_page,
+    .after = visit_after,
+    .row = visit_row,
+};
+
 void api_visits_export(struct api_request *req, struct api_response *resp) {
-  static const char *const allowed[] = {
-      "kind",     "status", "project_id", "ticket_id", "leader_id", "customer_id", "region",
-      "due_from", "due_to", "overdue",    "format",    "sort",      NULL};
-  static const char *const sort_keys[] = {"planned_date", "due_date", "id", NULL};
-  struct visit_filter f = {.sort = VISIT_SORT_PLANNED, .limit = PAGE + 1};
-  char prefix[8] = "", after[11] = "";
-  struct dict_row *dict = NULL;
-  size_t ndict = 0;
-  struct download *d = NULL;
-  struct sh_error err;
-  int sort = VISIT_SORT_PLANNED;
-  int64_t written = 0;
-  struct export_table table = {"回访", visit_columns, NVISIT, req->app->tz_offset_minutes};
-  if (!api_query_check(req, resp, allowed) ||
-      !sort_of(req, resp, sort_keys, &sort, &f.descending) ||
-      !api_visit_list_filter(req, resp, &f, prefix))
-    goto out;
-  f.sort = (enum visit_sort)sort;
-  if (reference_dictionaries(req->app, &dict, &ndict, &err) != SH_OK) {
-    api_error(req, resp, &err);
-    goto out;
-  }
-  if (!(d = api_download_begin(req, resp, &table)))
-    goto out;
-  for (bool more = true; more;) {
-    json_t *items = NULL;
-    int64_t total = 0;
-    if (visit_list(req->app, &req->actor, &f, &items, &total, &err) != SH_OK) {
-      api_error(req, resp, &err);
-      goto out;
-    }
-    size_t n = json_array_size(items), shown = n > PAGE ? PAGE : n;
-    more = n > PAGE;
-    bool ok = write_page(req, resp, d, items, shown, visit_row, dict, ndict, &written);
-    if (ok && shown) {
-      /* the keyset: the sort column's value (a date) and the id of the last row written */
-      const json_t *last = json_array_get(items, shown - 1);
-      f.after_id = json_integer_value(json_object_get(last, "id"));
-      if (f.sort != VISIT_SORT_ID) {
-        snprintf(after, sizeof after, "%s",
-                 str(last, sort_keys[f.sort]) ? str(last, sort_keys[f.sort]) : "");
-        f.after_text = after;
-      }
-    }
-    json_decref(items);
-    if (!ok)
-      goto out;
-  }
-  api_download_finish(req, resp, d, "回访");
-out:
-  api_download_free(d);
-  dict_rows_free(dict, ndict);
+  work_export(req, resp, &visit_export);
 }
 
 /* ---- complaints ---- */
-
-/* The UTC instant of the local midnight starting day (plus days), or false if not a date. */
-static bool day_start(const char *day, int64_t plus_days, int tz, int64_t *out) {
-  unsigned y, m, dd;
-  if (!date_valid(day) || sscanf(day, "%4u-%2u-%2u", &y, &m, &dd) != 3)
-    return false;
-  *out = (days_from_civil(y, m, dd) + plus_days) * 86400 - (int64_t)tz * 60;
-  return true;
-}
-
-static bool bool_param(struct api_request *req, struct api_response *resp, const char *key,
-                       int *out) {
-  const char *v = api_query(req, key);
-  *out = -1;
-  if (!v)
-    return true;
-  if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", key);
-    return false;
-  }
-  *out = strcmp(v, "true") == 0;
-  return true;
-}
-
-static bool one_of(const char *v, const char *const *choices) {
-  for (int i = 0; choices[i]; i++)
-    if (strcmp(v, choices[i]) == 0)
-      return true;
-  return false;
-}
-
-bool api_complaint_list_filter(struct api_request *req, struct api_response *resp,
-                               struct complaint_filter *f, char today[11], char **folded) {
-  static const char *const statuses[] = {"registered",  "assigned", "answered",
-                                         "called_back", "archived", NULL};
-  static const char *const severities[] = {"minor", "major", "critical", NULL};
-  int tz = req->app->tz_offset_minutes, overdue = -1;
-  const char *v;
-  *folded = NULL;
-  const char *const keys[] = {"status", "severity"};
-  const char *const *choices[] = {statuses, severities};
-  const char **targets[] = {&f->status, &f->severity};
-  for (int i = 0; i < 2; i++)
-    if ((v = api_query(req, keys[i]))) {
-      if (!one_of(v, choices[i])) {
-        api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", keys[i]);
-        return false;
-      }
-      *targets[i] = v;
-    }
-  if ((v = api_query(req, "category"))) {
-    if (!*v || strlen(v) > 40) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "category");
-      return false;
-    }
-    f->category = v;
-  }
-  if ((v = api_query(req, "customer_id")) && !api_parse_int(v, 1, INT64_MAX / 2, &f->customer_id)) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "customer_id");
-    return false;
-  }
-  if (!bool_param(req, resp, "repeat", &f->repeat) ||
-      !bool_param(req, resp, "archived", &f->archived) ||
-      !bool_param(req, resp, "overdue", &overdue))
-    return false;
-  /* IMP: SPEC E2 — overdue = a notice unanswered past its due date (the due day itself is
-   * still in time); only overdue=true filters, as in the list. */
-  if (overdue == 0) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "overdue");
-    return false;
-  }
-  if (overdue == 1) {
-    char now[TIME_ISO_LEN];
-    time_format_iso(time_now(), tz, now);
-    snprintf(today, 11, "%.10s", now);
-    f->overdue_on = today;
-  }
-  if ((v = api_query(req, "received_from")) && !day_start(v, 0, tz, &f->received_from)) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_from");
-    return false;
-  }
-  if ((v = api_query(req, "received_to")) && !day_start(v, 1, tz, &f->received_to)) {
-    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_to");
-    return false;
-  }
-  if (!fold_q(req, resp, folded))
-    return false;
-  f->q = *folded;
-  return true;
-}
 
 static const struct export_column complaint_columns[] = {
     {"投诉编号", EXPORT_TEXT, 20},    {"状态", EXPORT_TEXT, 0},
@@ -579,42 +474,34 @@ static bool complaint_row(struct api_request *req, struct api_response *resp, st
   return api_download_row(req, resp, d, cells);
 }
 
+static bool complaint_filter_of(struct api_request *req, struct api_response *resp,
+                                struct work_state *s, int sort, bool descending) {
+  (void)sort; /* by id only */
+  s->f.complaint = (struct complaint_filter){.descending = descending, .limit = PAGE + 1};
+  s->after_id = &s->f.complaint.after_id;
+  return api_complaint_list_filter(req, resp, &s->f.complaint, s->today, &s->folded);
+}
+static enum sh_status complaint_page(struct api_request *req, struct work_state *s, json_t **items,
+                                     struct sh_error *err) {
+  int64_t total = 0;
+  return complaint_list(req->app, &req->actor, &s->f.complaint, items, &total, err);
+}
+
+static const char *const complaint_keys[] = {
+    "q",        "status",        "category",    "severity", "customer_id", "repeat", "overdue",
+    "archived", "received_from", "received_to", "format",   "sort",        NULL};
+static const struct work_export complaint_export = {
+    .entity = "投诉",
+    .columns = complaint_columns,
+    .ncolumns = NCOMPLAINT,
+    .allowed = complaint_keys,
+    .sort_keys = by_id,
+    .descending = true,
+    .filter = complaint_filter_of,
+    .page = complaint_page,
+    .row = complaint_row,
+};
+
 void api_complaints_export(struct api_request *req, struct api_response *resp) {
-  static const char *const allowed[] = {
-      "q",        "status",        "category",    "severity", "customer_id", "repeat", "overdue",
-      "archived", "received_from", "received_to", "format",   "sort",        NULL};
-  static const char *const sort_keys[] = {"id", NULL};
-  struct complaint_filter f = {.descending = true, .limit = PAGE + 1};
-  char today[11] = "", *folded = NULL;
-  struct download *d = NULL;
-  struct sh_error err;
-  int sort = 0;
-  int64_t written = 0;
-  struct export_table table = {"投诉", complaint_columns, NCOMPLAINT, req->app->tz_offset_minutes};
-  if (!api_query_check(req, resp, allowed) ||
-      !sort_of(req, resp, sort_keys, &sort, &f.descending) ||
-      !api_complaint_list_filter(req, resp, &f, today, &folded))
-    goto out;
-  if (!(d = api_download_begin(req, resp, &table)))
-    goto out;
-  for (bool more = true; more;) {
-    json_t *items = NULL;
-    int64_t total = 0;
-    if (complaint_list(req->app, &req->actor, &f, &items, &total, &err) != SH_OK) {
-      api_error(req, resp, &err);
-      goto out;
-    }
-    size_t n = json_array_size(items), shown = n > PAGE ? PAGE : n;
-    more = n > PAGE;
-    bool ok = write_page(req, resp, d, items, shown, complaint_row, NULL, 0, &written);
-    if (ok && shown)
-      f.after_id = json_integer_value(json_object_get(json_array_get(items, shown - 1), "id"));
-    json_decref(items);
-    if (!ok)
-      goto out;
-  }
-  api_download_finish(req, resp, d, "投诉");
-out:
-  api_download_free(d);
-  free(folded);
+  work_export(req, resp, &complaint_export);
 }

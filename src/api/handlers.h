@@ -153,14 +153,16 @@ void api_kpi_visits_export(struct api_request *req, struct api_response *resp);
 void api_kpi_tickets(struct api_request *req, struct api_response *resp);
 void api_kpi_complaints(struct api_request *req, struct api_response *resp);
 
-/* exports of the work lists (issue 6, exports_work.c) and the list filters they share with
- * their lists: false with resp filled on a bad parameter; *folded (q) is the caller's to free */
-struct ticket_filter;
-struct visit_filter;
-struct complaint_filter;
+/* exports of the work lists (issue 6, exports_work.c) */
 void api_tickets_export(struct api_request *req, struct api_response *resp);
 void api_visits_export(struct api_request *req, struct api_response *resp);
 void api_complaints_export(struct api_request *req, struct api_response *resp);
+/* The work lists' filters, parsed once for the list and its export (tickets.c, visits.c,
+ * complaints.c): false with resp filled on a bad parameter; f points into prefix / today;
+ * *folded (the folded ?q=, api_query_folded in list.h) is the caller's to free. */
+struct ticket_filter;
+struct visit_filter;
+struct complaint_filter;
 bool api_ticket_list_filter(struct api_request *req, struct api_response *resp,
                             struct ticket_filter *f, char prefix[8], char **folded);
 bool api_visit_list_filter(struct api_request *req, struct api_response *resp,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/codec.h"
 #include "../base/jsonx.h"
 #include "../base/limits.h"
@@ -206,4 +207,20 @@ bool api_id_page(struct api_request *req, struct api_response *resp, int64_t *be
     }
   }
   return true;
+}
+
+bool api_query_folded(struct api_request *req, struct api_response *resp, char **folded) {
+  const char *v = api_query(req, "q");
+  *folded = NULL;
+  if (!v || !*v)
+    return true;
+  struct buf b;
+  buf_init(&b, 1024);
+  bool ok = utf8_fold(&b, v) == SH_OK;
+  if (ok)
+    *folded = buf_detach(&b);
+  else
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "q");
+  buf_free(&b);
+  return ok;
 }

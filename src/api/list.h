@@ -48,6 +48,11 @@ json_t *api_list_body(json_t *items, int64_t total, const char *next_cursor);
 bool api_id_page(struct api_request *req, struct api_response *resp, int64_t *before_id,
                  int64_t *page_size);
 
+/* The folded search text of ?q= (full-width folded to half-width, as the search indexes keep
+ * it) into *folded, NULL when absent or empty; false with resp filled (invalid_parameter q)
+ * when it does not fold. The caller frees *folded. */
+bool api_query_folded(struct api_request *req, struct api_response *resp, char **folded);
+
 /* Parses a query value as a whole number in [min, max]; false if it is not one. */
 bool api_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 

@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 #include "../base/jsonx.h"
 #include "../base/timefmt.h"
-#include "../base/utf8.h"
 #include "../domain/ticket.h"
 #include "../rules/region.h"
 #include "handlers.h"
@@ -117,8 +115,69 @@ static char *next_cursor(const struct list_params *lp, json_t *items, bool desce
   return api_cursor_encode("id", descending, json_integer(id), id);
 }
 
-static const char *const statuses[] = {"open",    "new",    "assigned",  "on_site",
-                                       "cleared", "closed", "cancelled", NULL};
+/* The list's filters from the query; false with resp filled on a bad one. Shared with the
+ * export (exports_work.c; handlers.h). */
+bool api_ticket_list_filter(struct api_request *req, struct api_response *resp,
+                            struct ticket_filter *f, char prefix[8], char **folded) {
+  static const char *const statuses[] = {"open",    "new",    "assigned",  "on_site",
+                                         "cleared", "closed", "cancelled", NULL};
+  const char *v;
+  *folded = NULL;
+  if ((v = api_query(req, "status"))) {
+    bool found = false;
+    for (int i = 0; statuses[i]; i++)
+      found = found || strcmp(v, statuses[i]) == 0;
+    if (!found) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "status");
+      return false;
+    }
+    f->status = v;
+  }
+  if ((v = api_query(req, "region"))) {
+    if (!region_code_valid(v)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "region");
+      return false;
+    }
+    region_prefix(v, prefix);
+    f->region_prefix = prefix;
+  }
+  struct {
+    const char *key;
+    int64_t *target, min;
+  } ids[] = {{"technician_id", &f->technician_id, -1},
+             {"owner_id", &f->owner_id, 1},
+             {"customer_id", &f->customer_id, 1},
+             {"equipment_id", &f->equipment_id, 1}};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+    if ((v = api_query(req, ids[i].key)) &&
+        !api_parse_int(v, ids[i].min, INT64_MAX / 2, ids[i].target)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", ids[i].key);
+      return false;
+    }
+  if ((v = api_query(req, "mine"))) {
+    /* "My tickets": the ones I own or handle at the desk, or that I work as technician. */
+    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "mine");
+      return false;
+    }
+    if (strcmp(v, "true") == 0 && req->actor.role == ROLE_TECHNICIAN)
+      f->technician_id = req->actor.user_id;
+    else if (strcmp(v, "true") == 0)
+      f->mine_user_id = req->actor.user_id;
+  }
+  int64_t within = 0;
+  if ((v = api_query(req, "due_within_minutes"))) {
+    if (!api_parse_int(v, 0, 525600, &within)) {
+      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "due_within_minutes");
+      return false;
+    }
+    f->due_before = time_now() + within * 60;
+  }
+  if (!api_query_folded(req, resp, folded))
+    return false;
+  f->q = *folded;
+  return true;
+}
 
 void api_ticket_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {
@@ -135,74 +194,9 @@ void api_ticket_list(struct api_request *req, struct api_response *resp) {
   if (lp.cursor)
     f.after_id = json_integer_value(json_object_get(lp.cursor, "i"));
   struct sh_error err;
-  const char *v;
   char prefix[8] = "";
   char *folded = NULL;
-  bool ok = true;
-  if ((v = api_query(req, "status"))) {
-    ok = false;
-    for (int i = 0; statuses[i]; i++)
-      if (strcmp(v, statuses[i]) == 0)
-        ok = true;
-    if (!ok)
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "status");
-    f.status = v;
-  }
-  if (ok && (v = api_query(req, "region"))) {
-    if (!region_code_valid(v)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "region");
-      ok = false;
-    } else {
-      region_prefix(v, prefix);
-      f.region_prefix = prefix;
-    }
-  }
-  struct {
-    const char *key;
-    int64_t *target;
-    int64_t min;
-  } ids[] = {{"technician_id", &f.technician_id, -1},
-             {"owner_id", &f.owner_id, 1},
-             {"customer_id", &f.customer_id, 1},
-             {"equipment_id", &f.equipment_id, 1}};
-  for (size_t i = 0; ok && i < sizeof ids / sizeof ids[0]; i++)
-    if ((v = api_query(req, ids[i].key)) &&
-        !api_parse_int(v, ids[i].min, INT64_MAX / 2, ids[i].target)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", ids[i].key);
-      ok = false;
-    }
-  if (ok && (v = api_query(req, "mine"))) {
-    /* "My tickets": the ones I own or handle at the desk, or that I work as technician. */
-    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "mine");
-      ok = false;
-    } else if (strcmp(v, "true") == 0 && req->actor.role == ROLE_TECHNICIAN) {
-      f.technician_id = req->actor.user_id;
-    } else if (strcmp(v, "true") == 0) {
-      f.mine_user_id = req->actor.user_id;
-    }
-  }
-  int64_t within = 0;
-  if (ok && (v = api_query(req, "due_within_minutes"))) {
-    if (!api_parse_int(v, 0, 525600, &within)) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "due_within_minutes");
-      ok = false;
-    } else {
-      f.due_before = time_now() + within * 60;
-    }
-  }
-  if (ok && (v = api_query(req, "q")) && *v) {
-    struct buf b;
-    buf_init(&b, 1024);
-    if (utf8_fold(&b, v) != SH_OK) {
-      api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "q");
-      ok = false;
-    } else {
-      folded = buf_detach(&b);
-      f.q = folded;
-    }
-    buf_free(&b);
-  }
+  bool ok = api_ticket_list_filter(req, resp, &f, prefix, &folded);
   json_t *items = NULL;
   int64_t total = 0;
   char *next = NULL;
