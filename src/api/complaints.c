@@ -135,15 +135,6 @@ static bool bool_param(struct api_request *req, struct api_response *resp, const
   return true;
 }
 
-/* The UTC instant of the local midnight starting day (plus days), or false if not a date. */
-static bool day_start(const char *day, int64_t plus_days, int tz, int64_t *out) {
-  unsigned y, m, d;
-  if (!date_valid(day) || sscanf(day, "%4u-%2u-%2u", &y, &m, &d) != 3)
-    return false;
-  *out = (days_from_civil(y, m, d) + plus_days) * 86400 - (int64_t)tz * 60;
-  return true;
-}
-
 /* The list's filters from the query; false with resp filled on a bad one. today receives
  * the company's date when overdue=true. Shared with the export (exports_work.c; handlers.h). */
 bool api_complaint_list_filter(struct api_request *req, struct api_response *resp,
@@ -192,11 +183,11 @@ bool api_complaint_list_filter(struct api_request *req, struct api_response *res
     snprintf(today, 11, "%.10s", now);
     f->overdue_on = today;
   }
-  if ((v = api_query(req, "received_from")) && !day_start(v, 0, tz, &f->received_from)) {
+  if ((v = api_query(req, "received_from")) && !api_day_start(v, 0, tz, &f->received_from)) {
     api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_from");
     return false;
   }
-  if ((v = api_query(req, "received_to")) && !day_start(v, 1, tz, &f->received_to)) {
+  if ((v = api_query(req, "received_to")) && !api_day_start(v, 1, tz, &f->received_to)) {
     api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "received_to");
     return false;
   }

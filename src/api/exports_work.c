@@ -299,9 +299,10 @@ static enum sh_status ticket_page(struct api_request *req, struct work_state *s,
 }
 
 static const char *const ticket_keys[] = {
-    "q",        "status",      "region",       "technician_id",
-    "owner_id", "customer_id", "equipment_id", "due_within_minutes",
-    "mine",     "format",      "sort",         NULL};
+    "q",         "status",      "region",       "technician_id",
+    "owner_id",  "customer_id", "equipment_id", "due_within_minutes",
+    "mine",      "format",      "sort",         "called_from",
+    "called_to", NULL};
 static const char *const by_id[] = {"id", NULL};
 static const struct work_export ticket_export = {
     .entity = "工单",

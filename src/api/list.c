@@ -9,6 +9,7 @@
 #include "../base/codec.h"
 #include "../base/jsonx.h"
 #include "../base/limits.h"
+#include "../base/timefmt.h"
 #include "../base/utf8.h"
 
 static const char *const list_keys[] = {"page", "page_size", "cursor", "sort", NULL};
@@ -223,4 +224,12 @@ bool api_query_folded(struct api_request *req, struct api_response *resp, char *
     api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "q");
   buf_free(&b);
   return ok;
+}
+
+bool api_day_start(const char *day, int64_t plus_days, int tz_minutes, int64_t *out) {
+  unsigned y, m, d;
+  if (!date_valid(day) || sscanf(day, "%4u-%2u-%2u", &y, &m, &d) != 3)
+    return false;
+  *out = (days_from_civil(y, m, d) + plus_days) * 86400 - (int64_t)tz_minutes * 60;
+  return true;
 }

@@ -53,6 +53,11 @@ bool api_id_page(struct api_request *req, struct api_response *resp, int64_t *be
  * when it does not fold. The caller frees *folded. */
 bool api_query_folded(struct api_request *req, struct api_response *resp, char **folded);
 
+/* The UTC instant of the local midnight that starts day ("YYYY-MM-DD") plus plus_days, in a
+ * zone tz_minutes east of UTC; false if day is not a date. A filter "from D to E" is the
+ * instants [api_day_start(D, 0), api_day_start(E, 1)): the last day counts whole. */
+bool api_day_start(const char *day, int64_t plus_days, int tz_minutes, int64_t *out);
+
 /* Parses a query value as a whole number in [min, max]; false if it is not one. */
 bool api_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 

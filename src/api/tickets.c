@@ -173,6 +173,16 @@ bool api_ticket_list_filter(struct api_request *req, struct api_response *resp,
     }
     f->due_before = time_now() + within * 60;
   }
+  /* The day the customer called, in the company's days: from D to E counts E whole. */
+  int tz = req->app->tz_offset_minutes;
+  if ((v = api_query(req, "called_from")) && !api_day_start(v, 0, tz, &f->called_from)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "called_from");
+    return false;
+  }
+  if ((v = api_query(req, "called_to")) && !api_day_start(v, 1, tz, &f->called_to)) {
+    api_fail(req, resp, SH_ERR_MALFORMED, "invalid_parameter", "called_to");
+    return false;
+  }
   if (!api_query_folded(req, resp, folded))
     return false;
   f->q = *folded;
@@ -183,7 +193,7 @@ void api_ticket_list(struct api_request *req, struct api_response *resp) {
   static const char *const allowed[] = {
       "q",        "status",      "region",       "technician_id",
       "owner_id", "customer_id", "equipment_id", "due_within_minutes",
-      "mine",     NULL};
+      "mine",     "called_from", "called_to",    NULL};
   static const char *const sort_keys[] = {"id", NULL};
   struct list_params lp;
   if (!api_list_params(req, resp, allowed, sort_keys, 0, true, &lp))

@@ -290,7 +290,8 @@ enum sh_status store_ticket_save(struct store_tx *tx, const struct ticket *t, in
 }
 
 /* $5 status ('open' = not closed or cancelled), $6 region prefix, $7 technician (-1:
- * unassigned), $8 owner, $9 customer, $10 equipment, $11 due before, $12 LIKE pattern. */
+ * unassigned), $8 owner, $9 customer, $10 equipment, $11 due before, $12 LIKE pattern,
+ * $16 mine, $17 / $18 called at or after / before (the index tickets_called serves them). */
 #define TICKET_FILTERS                                                                             \
   " AND (CAST($5 AS TEXT) IS NULL OR (CAST($5 AS TEXT) = 'open' AND t.status NOT IN "              \
   "('closed', 'cancelled')) OR t.status = CAST($5 AS TEXT))"                                       \
@@ -302,7 +303,8 @@ enum sh_status store_ticket_save(struct store_tx *tx, const struct ticket *t, in
   " AND ($16 = 0 OR t.owner_id = $16 OR t.handler_id = $16)"                                       \
   " AND ($11 = 0 OR t.id IN (SELECT d.ticket_id FROM ticket_deadlines d WHERE d.active = 1 "       \
   "AND d.due_at < $11))"                                                                           \
-  " AND (CAST($12 AS TEXT) IS NULL OR t.search_text LIKE CAST($12 AS TEXT) ESCAPE '!')"
+  " AND (CAST($12 AS TEXT) IS NULL OR t.search_text LIKE CAST($12 AS TEXT) ESCAPE '!')"            \
+  " AND ($17 = 0 OR t.called_at >= $17) AND ($18 = 0 OR t.called_at < $18)"
 
 static const char list_asc[] =
     "SELECT " TICKET_COLUMNS " FROM tickets t" TICKET_JOINS
@@ -340,9 +342,11 @@ enum sh_status store_ticket_list(struct store_tx *tx, const struct ticket_scope 
       SP_INT(f->limit),
       SP_INT(f->offset),
       SP_INT(f->mine_user_id),
+      SP_INT(f->called_from),
+      SP_INT(f->called_to),
   };
   struct store_rows *rows = NULL;
-  enum sh_status rc = store_exec(tx, f->descending ? list_desc : list_asc, v, 16, &rows, err);
+  enum sh_status rc = store_exec(tx, f->descending ? list_desc : list_asc, v, 18, &rows, err);
   struct ticket **list = NULL;
   size_t n = 0, nrows = rows ? store_rows_count(rows) : 0;
   if (rc == SH_OK && !(list = sh_calloc(nrows ? nrows : 1, sizeof *list)))
@@ -353,7 +357,7 @@ enum sh_status store_ticket_list(struct store_tx *tx, const struct ticket_scope 
   store_rows_free(rows);
   rows = NULL;
   if (rc == SH_OK && total) {
-    rc = store_exec(tx, count_sql, v, 16, &rows, err);
+    rc = store_exec(tx, count_sql, v, 18, &rows, err);
     if (rc == SH_OK)
       *total = store_rows_int(rows, 0, 0);
     store_rows_free(rows);

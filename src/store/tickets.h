@@ -72,6 +72,8 @@ struct ticket_filter {
   int64_t customer_id;       /* 0 any */
   int64_t equipment_id;      /* 0 any */
   int64_t due_before;        /* 0 any: an unmet, unclosed deadline due before this instant */
+  int64_t called_from;       /* 0 any: called_at >= this instant */
+  int64_t called_to;         /* 0 any: called_at < this instant */
   bool descending;           /* by id */
   int64_t after_id;          /* keyset cursor (0: from the start) */
   int64_t limit, offset;
