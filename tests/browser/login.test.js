@@ -112,3 +112,26 @@ test('a deep link without a session goes to /login?redirect=… and back after s
   assert.ok(!(await page.locator('main').textContent()).includes('抱歉'), 'the deep link shows an error page');
   await app.close(page);
 });
+
+test('the keyboard alone signs in and reaches a menu page (accessible basics)', async () => {
+  const page = await app.newPage();
+  await page.goto('/login');
+  // Tab from the page's start reaches the account field first, then the password; Enter submits.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('autocomplete')), 'username');
+  await page.keyboard.type(u.agent.username);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('type')), 'password');
+  await page.keyboard.type(u.agent.password);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await app.shellReady(page);
+  // Every input of the intake form has a name a screen reader reads (its label).
+  await page.goto('/tickets/new');
+  await app.shellReady(page);
+  const unnamed = await page.locator('main input:visible, main textarea:visible').evaluateAll((els) =>
+    els.filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.outerHTML.slice(0, 120)));
+  assert.deepEqual(unnamed, [], 'inputs without a label');
+  await app.close(page);
+});
