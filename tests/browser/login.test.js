@@ -116,6 +116,7 @@ test('a deep link without a session goes to /login?redirect=… and back after s
 test('the keyboard alone signs in and reaches a menu page (accessible basics)', async () => {
   const page = await app.newPage();
   await page.goto('/login');
+  await page.getByLabel('账号').waitFor(); // the form is drawn by the script, after the load
   // Tab from the page's start reaches the account field first, then the password; Enter submits.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('autocomplete')), 'username');
