@@ -8,7 +8,7 @@ import { reactive } from 'vue'
 import { ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message-box/style/css'
 import { t, locale } from '@/i18n'
-import { ApiError, get } from '@/api/request'
+import { ApiError, get, notifyError } from '@/api/request'
 import { downloadFile } from '@/utils/download'
 import './archive.css'
 
@@ -126,12 +126,18 @@ export async function regionName(code) {
 
 // form.apply(err) of utils/form.js, but a 409 naming a field of the form (a serial number
 // or card already registered: `duplicate`) goes on that field too; only the stale version
-// (409 stale_version) takes the 重新加载 box. Forms send with { silent: true } and call this,
-// so each failure is told once (keepField would toast the non-field ones a second time).
+// (409 stale_version) takes the 重新加载 box (calling opts.onReload). Forms send with
+// { silent: true } and call this, so each failure is told once: form.apply leaves errors
+// without a field to the request wrapper, which said nothing here, so they are told here.
 export function applyError(form, err, opts = {}) {
   if (err instanceof ApiError && err.status === 409 && err.code !== 'stale_version' && err.field && opts.known && opts.known.includes(err.field)) {
     form.clear()
     form.errors[err.field] = err.message
+    return
+  }
+  if (err instanceof ApiError && (!err.field || err.code === 'stale_version')) {
+    form.clear()
+    notifyError(err, opts)
     return
   }
   form.apply(err, opts)
