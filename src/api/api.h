@@ -114,6 +114,21 @@ const char *api_query(const struct api_request *req, const char *key);
 /* Parses path parameter i as an id (1..2^53-1). False if it is not one. */
 bool api_path_id(const struct api_request *req, int i, int64_t *id);
 
+/* One audited change for the live-update stream (GET /api/v1/events; http/events.c keeps the
+ * streams): its audit id, the entity name ("" if too long to keep), and whether a page shows it
+ * (a sign-in or sign-out writes an audit row but changes nothing on any page). */
+struct api_change {
+  int64_t id;
+  char entity[40];
+  bool shown;
+};
+
+/* The audited changes after after_id, oldest first, at most limit into out (limit 0: none, only
+ * *newest, the last id written). No permission check: the stream hands out entity names only. */
+enum sh_status api_changes_after(struct app *app, int64_t after_id, size_t limit,
+                                 struct api_change *out, size_t *count, int64_t *newest,
+                                 struct sh_error *err);
+
 /* Records a finished request for /metrics. route is NULL when no route matched. */
 void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec);
 /* The same for a request for the web files (http/static.c), counted as route "static". */

@@ -16,6 +16,15 @@
 #include "../store/kpi_tickets.h"
 #include "settings.h"
 
+/* The store counts in SQL in the order of the rules' classes (store/kpi_tickets.h). */
+_Static_assert(STORE_KPI_DEADLINE_COUNTS == KPI_DEADLINE_CLASSES && KPI_DEADLINE_ON_TIME == 0 &&
+                   KPI_DEADLINE_LATE == 1 && KPI_DEADLINE_BREACHED == 2 && KPI_DEADLINE_OPEN == 3 &&
+                   KPI_DEADLINE_NOT_NEEDED == 4,
+               "deadline counts: store and rules disagree");
+_Static_assert(STORE_KPI_NOTICE_COUNTS == KPI_NOTICE_CLASSES && KPI_NOTICE_ON_TIME == 0 &&
+                   KPI_NOTICE_LATE == 1 && KPI_NOTICE_OVERDUE == 2 && KPI_NOTICE_PENDING == 3,
+               "notice counts: store and rules disagree");
+
 #define OOM(err) sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL)
 
 static const char *const group_names[] = {"none", "week", "month", "province"};

@@ -31,10 +31,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "../api/api.h"
 #include "../base/limits.h"
 #include "../base/log.h"
 #include "../base/mem.h"
-#include "../domain/audit.h"
 
 #define EVENTS_POLL_MS 1000
 #define EVENTS_PING_MS (20 * 1000)
@@ -82,7 +82,7 @@ struct events {
   size_t nseen;
   int64_t gap_since_ms;
   bool db_failing;
-  struct audit_mark marks[EVENTS_BATCH];
+  struct api_change marks[EVENTS_BATCH];
   struct MHD_Connection *resume[SH_MAX_EVENT_STREAMS];
 };
 
@@ -221,15 +221,9 @@ static bool name_ok(const char *name) {
   return true;
 }
 
-/* A sign-in or sign-out writes an audit row but changes nothing a page shows. */
-static bool action_counts(const char *action) {
-  return strcmp(action, "login") != 0 && strcmp(action, "login_failed") != 0 &&
-         strcmp(action, "logout") != 0;
-}
-
 /* The entity names in a set, sorted, without repeats. */
 struct names {
-  char list[EVENTS_MAX_NAMES][sizeof((struct audit_mark *)0)->entity];
+  char list[EVENTS_MAX_NAMES][sizeof((struct api_change *)0)->entity];
   size_t n;
 };
 
@@ -247,11 +241,12 @@ static void names_add(struct names *set, const char *name) {
 /* Reads the audit rows after the cursor into names. False when the database failed (the
  * watcher tries again in a second; the streams stay open). */
 static bool poll_audit(struct events *ev, bool init, struct names *names) {
-  struct audit_mark *marks = ev->marks;
+  struct api_change *marks = ev->marks;
   size_t n = 0;
   int64_t newest = 0;
   struct sh_error err;
-  if (audit_after(ev->app, ev->floor, init ? 0 : EVENTS_BATCH, marks, &n, &newest, &err) != SH_OK) {
+  if (api_changes_after(ev->app, ev->floor, init ? 0 : EVENTS_BATCH, marks, &n, &newest, &err) !=
+      SH_OK) {
     if (!ev->db_failing) {
       char code[80];
       log_quote(code, sizeof code, err.code);
@@ -273,7 +268,7 @@ static bool poll_audit(struct events *ev, bool init, struct names *names) {
     while (old < ev->nseen && ev->seen[old] < marks[i].id)
       old++;
     bool known = old < ev->nseen && ev->seen[old] == marks[i].id;
-    if (!known && action_counts(marks[i].action) && name_ok(marks[i].entity))
+    if (!known && marks[i].shown && name_ok(marks[i].entity))
       names_add(names, marks[i].entity);
   }
   if (n == EVENTS_BATCH) {

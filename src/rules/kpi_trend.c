@@ -1,5 +1,7 @@
 /* kpi_trend.c — local days, ISO weeks and months of the dashboard's trends, and how a deadline
- * or a complaint notice counts (see kpi_trend.h). */
+ * or a complaint notice counts (see kpi_trend.h). IMP: SPEC H2 — the KPI dashboard with the
+ * SLA of C2 (a deadline met on time, late, breached) and the answers of E2 (a notice answered
+ * by its due day). */
 #include "kpi_trend.h"
 
 #include <stdio.h>

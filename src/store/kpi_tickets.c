@@ -314,7 +314,7 @@ enum sh_status store_kpi_notices(struct store_tx *tx, const struct kpi_service_q
     rc = OOM(err);
   for (size_t i = 0; rc == SH_OK && i < n; i++) {
     list[i].day = store_rows_int(rows, i, 2);
-    for (int c = 0; c < KPI_NOTICE_CLASSES; c++)
+    for (int c = 0; c < STORE_KPI_NOTICE_COUNTS; c++)
       list[i].n[c] = store_rows_int(rows, i, 3 + (size_t)c);
   }
   store_rows_free(rows);

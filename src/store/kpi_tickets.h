@@ -3,7 +3,8 @@
  * complaints received with their written notices. Every statement aggregates in the database
  * and returns one row per group (and local day, for trends): C never walks ticket rows.
  *
- * The classes are those of src/rules/kpi_trend.h, kept in SQL here:
+ * The classes (the rule is src/rules/kpi_trend.h; the domain asserts the two agree), kept in
+ * SQL here, their counts in this order:
  *   deadline (ticket_deadlines d of ticket t; "ended" = t.status closed or cancelled, at
  *   COALESCE(t.closed_at, now)):
  *     on_time    d.met_at IS NOT NULL AND d.met_at <= d.due_at
@@ -25,9 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../rules/kpi_trend.h"
 #include "kpi.h"
 #include "store.h"
+
+/* The counts of a deadline row and of a notice row, in the order of the classes above. */
+#define STORE_KPI_DEADLINE_COUNTS 5 /* on_time late breached open not_needed */
+#define STORE_KPI_NOTICE_COUNTS 4   /* on_time late overdue pending */
 
 /* How rows are keyed: one group, per local day (the domain folds days into weeks or
  * months), or per province (key "330000", name from the regions table). */
@@ -48,7 +52,7 @@ struct kpi_deadline_row {
   char *key, *name;
   int64_t day;
   char *stage;
-  int64_t n[KPI_DEADLINE_CLASSES];
+  int64_t n[STORE_KPI_DEADLINE_COUNTS];
 };
 void kpi_deadline_rows_free(struct kpi_deadline_row *list, size_t count);
 enum sh_status store_kpi_deadlines(struct store_tx *tx, const struct kpi_service_query *q,
@@ -96,7 +100,7 @@ enum sh_status store_kpi_complaints(struct store_tx *tx, const struct kpi_servic
 /* The notices of the complaints received in the period, per day of receipt, by class. */
 struct kpi_notice_row {
   int64_t day;
-  int64_t n[KPI_NOTICE_CLASSES];
+  int64_t n[STORE_KPI_NOTICE_COUNTS];
 };
 enum sh_status store_kpi_notices(struct store_tx *tx, const struct kpi_service_query *q,
                                  struct kpi_notice_row **out, size_t *count, struct sh_error *err);
