@@ -4,9 +4,11 @@
  * simply runs BEGIN … COMMIT on a pooled connection. Statements go through PQexecParams
  * (unnamed statements), which keeps pgbouncer's transaction pooling usable. Integers are
  * sent as int8 and text as text, so that a query variant may leave a parameter unused.
- * A connection that broke is reset before its next use, so the app reconnects after a
- * database restart. The store refuses a database whose encoding is not UTF8 (pg_trgm sees
- * no Chinese in SQL_ASCII — DESIGN.md pitfall). */
+ * A connection that broke is reset before its next use, and one that broke unseen (its
+ * server restarted while it sat in the pool) is reset when its BEGIN fails, and the unit
+ * begins again: after a database restart the first request on each pooled connection
+ * succeeds (tests/fault/pg_restart.test.js). The store refuses a database whose encoding
+ * is not UTF8 (pg_trgm sees no Chinese in SQL_ASCII — DESIGN.md pitfall). */
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 struct pgconn {
   PGconn *db;
+  bool ready; /* session_setup ran on the current session */
   struct pgconn *next_free;
 };
 
@@ -39,6 +42,19 @@ static enum sh_status check_encoding(PGconn *db, struct sh_error *err) {
   return SH_OK;
 }
 
+/* The session every connection starts with: UTF8 checked, times in UTC, warnings only.
+ * PQreset opens a new session, so it runs again after each reset. */
+static enum sh_status session_setup(PGconn *db, struct sh_error *err) {
+  enum sh_status rc = check_encoding(db, err);
+  if (rc == SH_OK) {
+    PGresult *r = PQexec(db, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      rc = sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
+    PQclear(r);
+  }
+  return rc;
+}
+
 static enum sh_status connect_one(struct pg_state *st, struct pgconn **out, struct sh_error *err) {
   PGconn *db = PQconnectdb(st->url);
   if (!db || PQstatus(db) != CONNECTION_OK) {
@@ -48,13 +64,7 @@ static enum sh_status connect_one(struct pg_state *st, struct pgconn **out, stru
     PQfinish(db);
     return sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
   }
-  enum sh_status rc = check_encoding(db, err);
-  if (rc == SH_OK) {
-    PGresult *r = PQexec(db, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-      rc = sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
-    PQclear(r);
-  }
+  enum sh_status rc = session_setup(db, err);
   if (rc != SH_OK) {
     PQfinish(db);
     return rc;
@@ -65,8 +75,25 @@ static enum sh_status connect_one(struct pg_state *st, struct pgconn **out, stru
     return sh_fail(err, SH_ERR_INTERNAL, "out_of_memory", NULL, NULL);
   }
   c->db = db;
+  c->ready = true;
   *out = c;
   return SH_OK;
+}
+
+/* Opens a new session on a connection that broke (the server restarted or failed over). */
+static enum sh_status reconnect(struct pgconn *c, struct sh_error *err) {
+  c->ready = false;
+  PQreset(c->db);
+  if (PQstatus(c->db) != CONNECTION_OK) {
+    char msg[256];
+    log_quote(msg, sizeof msg, PQerrorMessage(c->db));
+    sh_log(LOG_PRIO_ERR, "msg=postgres_connect_failed error=%s", msg);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
+  }
+  sh_log(LOG_PRIO_WARNING, "msg=postgres_reconnected");
+  enum sh_status rc = session_setup(c->db, err);
+  c->ready = rc == SH_OK;
+  return rc;
 }
 
 static enum sh_status acquire(struct pg_state *st, struct pgconn **out, struct sh_error *err) {
@@ -83,10 +110,8 @@ static enum sh_status acquire(struct pg_state *st, struct pgconn **out, struct s
   enum sh_status rc = SH_OK;
   if (!c) {
     rc = connect_one(st, &c, err);
-  } else if (PQstatus(c->db) != CONNECTION_OK) {
-    PQreset(c->db);
-    if (PQstatus(c->db) != CONNECTION_OK)
-      rc = sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
+  } else if (PQstatus(c->db) != CONNECTION_OK || !c->ready) {
+    rc = reconnect(c, err);
   }
   if (rc != SH_OK) {
     if (c) {
@@ -228,7 +253,14 @@ static enum sh_status run_unit(struct pg_state *st, const char *begin, store_uni
   if (rc != SH_OK)
     return rc;
   struct store_tx tx = {.ops = &store_pg_ops, .conn = c};
-  if (!simple(c, begin)) {
+  /* A pooled connection whose server went away (a restart, a failover) still reads as OK
+   * until it is used: BEGIN is where it shows. Nothing was done yet, so reconnect once and
+   * begin again; otherwise every such connection would fail one request after the server
+   * is back. */
+  bool begun = simple(c, begin);
+  if (!begun && PQstatus(c->db) != CONNECTION_OK && reconnect(c, err) == SH_OK)
+    begun = simple(c, begin);
+  if (!begun) {
     rc = sh_fail(err, SH_ERR_UNAVAILABLE, "database_unavailable", NULL, NULL);
     goto out;
   }

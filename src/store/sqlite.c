@@ -11,6 +11,7 @@
  * There is no deliberate delay: a batch is whatever queued during the previous commit.
  * Read connections are query_only, so a read unit cannot write by mistake. */
 #define _GNU_SOURCE /* pthread_setname_np: named threads show in top -H and perf */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -70,14 +71,17 @@ static enum sh_status map_error(sqlite3 *db, int rc, struct sh_error *err) {
       return sh_fail(err, SH_ERR_CONFLICT, "duplicate", NULL, NULL);
     return sh_fail(err, SH_ERR_CONFLICT, "constraint", NULL, sqlite3_errmsg(db));
   }
+  const char *code = "database_error";
+  if ((rc & 0xff) == SQLITE_FULL)
+    code = "disk_full";
+  else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    code = "database_busy";
+  /* The line names the condition by the code the client gets, so an operator can grep for
+   * error=disk_full without knowing SQLite's numbers. */
   char msg[256];
   log_quote(msg, sizeof msg, sqlite3_errmsg(db));
-  sh_log(LOG_PRIO_ERR, "msg=sqlite_error code=%d message=%s", ext, msg);
-  if ((rc & 0xff) == SQLITE_FULL)
-    return sh_fail(err, SH_ERR_UNAVAILABLE, "disk_full", NULL, NULL);
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_busy", NULL, NULL);
-  return sh_fail(err, SH_ERR_UNAVAILABLE, "database_error", NULL, NULL);
+  sh_log(LOG_PRIO_ERR, "msg=sqlite_error code=%d error=%s message=%s", ext, code, msg);
+  return sh_fail(err, SH_ERR_UNAVAILABLE, code, NULL, NULL);
 }
 
 static enum sh_status conn_open(const char *path, bool reader, struct conn **out,
@@ -113,11 +117,14 @@ static enum sh_status conn_open(const char *path, bool reader, struct conn **out
   else if (rc == SQLITE_OK)
     rc = sqlite3_exec(c->db, "PRAGMA cache_size=-65536;", NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
-    sh_log(LOG_PRIO_ERR, "msg=sqlite_pragma_failed error=\"%s\"", msg ? msg : "");
+    /* WAL needs its -shm (and later its -wal) file: on a full disk the first connection
+     * cannot make it, and SQLite says only "disk I/O error". Name the cause. */
+    const char *code = sqlite3_system_errno(c->db) == ENOSPC ? "disk_full" : "database_open_failed";
+    sh_log(LOG_PRIO_ERR, "msg=sqlite_pragma_failed error=%s message=\"%s\"", code, msg ? msg : "");
     sqlite3_free(msg);
     sqlite3_close(c->db);
     free(c);
-    return sh_fail(err, SH_ERR_UNAVAILABLE, "database_open_failed", "db", path);
+    return sh_fail(err, SH_ERR_UNAVAILABLE, code, "db", path);
   }
   *out = c;
   return SH_OK;
@@ -283,6 +290,13 @@ static void fail_unit(struct unit *u, enum sh_status status, const char *code) {
   sh_fail(u->err, status, code, NULL, NULL);
 }
 
+/* The code every unit of a batch fails with when the transaction could not be kept: a full
+ * disk keeps its own name (disk_full: retrying is useless until space is freed, and the
+ * operator must hear it), any other cause the step's generic code. */
+static const char *batch_failure(const char *cause, const char *generic) {
+  return strcmp(cause, "disk_full") == 0 ? "disk_full" : generic;
+}
+
 /* Runs units [first, stop) in one transaction. */
 static void run_batch(struct sqlite_state *st, struct unit *first, struct unit *stop) {
   struct conn *c = st->writer_conn;
@@ -298,16 +312,19 @@ static void run_batch(struct sqlite_state *st, struct unit *first, struct unit *
   bool aborted = false;
   for (struct unit *u = first; u != stop; u = u->next) {
     if (aborted) {
-      fail_unit(u, SH_ERR_UNAVAILABLE, "transaction_aborted");
+      fail_unit(u, SH_ERR_UNAVAILABLE, first->err->code);
       continue;
     }
     plain(c, "SAVEPOINT unit");
     u->rc = u->fn(&tx, u->arg, u->err);
     if (sqlite3_get_autocommit(c->db)) {
       /* SQLite rolled the whole transaction back (disk full, I/O error). */
+      char why[sizeof u->err->code];
+      snprintf(why, sizeof why, "%s",
+               batch_failure(u->rc != SH_OK ? u->err->code : "", "transaction_aborted"));
       aborted = true;
       for (struct unit *v = first; v != u->next; v = v->next)
-        fail_unit(v, SH_ERR_UNAVAILABLE, "transaction_aborted");
+        fail_unit(v, SH_ERR_UNAVAILABLE, why);
       continue;
     }
     if (u->rc != SH_OK)
@@ -323,7 +340,7 @@ static void run_batch(struct sqlite_state *st, struct unit *first, struct unit *
     plain(c, "ROLLBACK");
     for (struct unit *u = first; u != stop; u = u->next)
       if (u->rc == SH_OK)
-        fail_unit(u, SH_ERR_UNAVAILABLE, "commit_failed");
+        fail_unit(u, SH_ERR_UNAVAILABLE, batch_failure(e.code, "commit_failed"));
   }
 }
 
