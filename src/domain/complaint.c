@@ -284,6 +284,14 @@ enum sh_status complaint_create(struct app *app, const struct actor *actor,
                                 json_t **out, bool *replayed, struct sh_error *err) {
   struct create_arg a = {.app = app, .actor = actor, .in = in, .key = idempotency_key};
   enum sh_status rc = store_write(app->store, create_unit, &a, err);
+  if (rc == SH_ERR_CONFLICT && idempotency_key && strcmp(err->code, "duplicate") == 0) {
+    /* Two requests with one key raced (PostgreSQL): both found no key, the other committed
+     * first. Once more: the unit now finds the key and answers the other's complaint. */
+    struct sh_error again;
+    rc = store_write(app->store, create_unit, &a, &again);
+    if (rc != SH_OK)
+      *err = again;
+  }
   if (rc != SH_OK)
     return rc;
   if (replayed)

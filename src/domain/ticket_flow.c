@@ -473,7 +473,12 @@ static enum sh_status act_in(struct store_tx *tx, void *arg, struct sh_error *er
   struct ticket_scope scope = ticket_scope_of(a->actor);
   struct ticket_ctx c = {
       .app = a->app, .actor = a->actor, .tx = tx, .now = time_now(), .body = a->body};
-  enum sh_status rc = store_ticket_get(tx, a->id, &scope, &c.t, err);
+  /* Actions on one ticket run one after the other (PostgreSQL runs units side by side):
+   * the second reads what the first committed, so it fails its version or step check with
+   * 409 instead of both passing. */
+  enum sh_status rc = store_ticket_lock(tx, a->id, err);
+  if (rc == SH_OK)
+    rc = store_ticket_get(tx, a->id, &scope, &c.t, err);
   if (rc != SH_OK)
     return rc;
   json_t *before = audit_view(c.t);

@@ -12,6 +12,7 @@
 #include "../rules/roles.h"
 #include "../rules/sla.h"
 #include "../store/jobs.h"
+#include "../store/tickets.h"
 #include "outbox.h"
 #include "settings.h"
 
@@ -279,8 +280,14 @@ static enum sh_status watch_row(struct store_tx *tx, const struct pass_arg *a,
       w.next_check_at = 0;
     }
   }
+  /* The ticket's row lock, as every user action takes it (ticket_flow.c act_in): otherwise,
+   * on PostgreSQL, an action that read the deadline before this pass wrote warned_at or the
+   * level would save its older copy over them. The update below still applies only if
+   * next_check_at is what this pass read. */
   bool applied = false;
-  enum sh_status rc = store_watch_update(tx, &w, row->next_check_at, &applied, err);
+  enum sh_status rc = store_ticket_lock(tx, row->ticket_id, err);
+  if (rc == SH_OK)
+    rc = store_watch_update(tx, &w, row->next_check_at, &applied, err);
   if (rc != SH_OK || !applied)
     return rc;
   if (!w.next_check_at)

@@ -376,8 +376,13 @@ static enum sh_status act_promise_kept(struct ticket_ctx *c, struct sh_error *er
   ticket_deadlines_free(list, n);
   if (rc == SH_OK && !found)
     rc = sh_fail(err, SH_ERR_NOT_FOUND, "not_found", "seq", NULL);
+  /* Met only if still unmet when written: on PostgreSQL two requests may both have read it
+   * pending above; the second then waits for the first and finds it met. */
+  bool met = false;
   if (rc == SH_OK)
-    rc = ticket_meet(c, "promise", b.seq, c->now, err);
+    rc = store_deadline_meet(c->tx, c->t->id, "promise", b.seq, c->now, &met, err);
+  if (rc == SH_OK && !met)
+    rc = sh_fail(err, SH_ERR_CONFLICT, "already_kept", "seq", NULL);
   if (rc == SH_OK)
     jsonx_set_int(c->detail, "seq", b.seq);
   return rc;

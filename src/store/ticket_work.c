@@ -213,11 +213,15 @@ enum sh_status store_loan_return(struct store_tx *tx, int64_t ticket_id, int64_t
   else if (rc == SH_OK && returned_at < store_rows_int(rows, 0, 1))
     rc = sh_fail(err, SH_ERR_INVALID, "invalid_time", "returned_at", NULL);
   store_rows_free(rows);
+  /* "AND returned_at IS NULL": on PostgreSQL two returns may both have read the loan open;
+   * the second UPDATE waits for the first and then finds nothing to change. */
   if (rc == SH_OK)
     rc = store_exec(tx,
                     "UPDATE spare_loans SET returned_at = $3, updated_at = $4, version = "
-                    "version + 1 WHERE ticket_id = $1 AND id = $2",
+                    "version + 1 WHERE ticket_id = $1 AND id = $2 AND returned_at IS NULL",
                     v, 4, NULL, err);
+  if (rc == SH_OK && store_changes(tx) == 0)
+    rc = sh_fail(err, SH_ERR_CONFLICT, "already_returned", "loan_id", NULL);
   return rc;
 }
 

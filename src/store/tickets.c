@@ -425,6 +425,27 @@ enum sh_status store_deadline_save(struct store_tx *tx, const struct ticket_dead
                     v, 13, NULL, err);
 }
 
+enum sh_status store_ticket_lock(struct store_tx *tx, int64_t id, struct sh_error *err) {
+  if (store_tx_dialect(tx) != STORE_POSTGRES)
+    return SH_OK;
+  struct store_param v[] = {SP_INT(id)};
+  return store_exec(tx, "SELECT id FROM tickets WHERE id = $1 FOR UPDATE", v, 1, NULL, err);
+}
+
+enum sh_status store_deadline_meet(struct store_tx *tx, int64_t ticket_id, const char *stage,
+                                   int64_t seq, int64_t at, bool *met, struct sh_error *err) {
+  struct store_param v[] = {SP_INT(ticket_id), SP_TEXT(stage), SP_INT(seq), SP_INT(at),
+                            SP_BOOL(false)};
+  enum sh_status rc = store_exec(tx,
+                                 "UPDATE ticket_deadlines SET met_at = $4, next_check_at = NULL, "
+                                 "active = $5 WHERE ticket_id = $1 AND stage = $2 AND seq = $3 "
+                                 "AND met_at IS NULL",
+                                 v, 5, NULL, err);
+  if (rc == SH_OK)
+    *met = store_changes(tx) > 0;
+  return rc;
+}
+
 enum sh_status store_deadlines_list(struct store_tx *tx, int64_t ticket_id,
                                     struct ticket_deadline **out, size_t *count,
                                     struct sh_error *err) {

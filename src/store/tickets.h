@@ -107,6 +107,13 @@ enum sh_status store_ticket_project_site(struct store_tx *tx, int64_t project_id
 enum sh_status store_ticket_insert(struct store_tx *tx, const struct ticket *t, int64_t now,
                                    int64_t *id, struct sh_error *err);
 
+/* Locks ticket id's row until the unit ends (PostgreSQL: SELECT … FOR UPDATE; SQLite: nothing,
+ * its one writer runs units one at a time). A unit that acts on a ticket takes it first, so
+ * that its checks (status, version, open loans, unmet promises, overlapping delays) read
+ * what the unit before it committed and no two actions interleave. A missing id is no error
+ * (the read that follows reports it). */
+enum sh_status store_ticket_lock(struct store_tx *tx, int64_t id, struct sh_error *err);
+
 /* One ticket within scope, joined; 404 not_found outside it. */
 enum sh_status store_ticket_get(struct store_tx *tx, int64_t id, const struct ticket_scope *scope,
                                 struct ticket **out, struct sh_error *err);
@@ -133,6 +140,11 @@ enum sh_status store_deadline_insert(struct store_tx *tx, const struct ticket_de
  * stage, seq). A new deadline is active. */
 enum sh_status store_deadline_save(struct store_tx *tx, const struct ticket_deadline *d,
                                    struct sh_error *err);
+/* Marks the unmet deadline (ticket, stage, seq) met at `at` (UTC seconds) and stops watching
+ * it, in one conditional UPDATE: *met is false when it was met already or does not exist, so
+ * of two writers that both read it unmet (PostgreSQL, READ COMMITTED) only one meets it. */
+enum sh_status store_deadline_meet(struct store_tx *tx, int64_t ticket_id, const char *stage,
+                                   int64_t seq, int64_t at, bool *met, struct sh_error *err);
 /* Every deadline of a ticket, stages first then promises by seq. */
 enum sh_status store_deadlines_list(struct store_tx *tx, int64_t ticket_id,
                                     struct ticket_deadline **out, size_t *count,
