@@ -121,6 +121,8 @@ struct api_change {
   int64_t id;
   char entity[40];
   bool shown;
+  bool ends_access; /* a sign-in, sign-out, user change or token revocation: a session or token
+                       may have ended, so live streams check their credential again */
 };
 
 /* The audited changes after after_id, oldest first, at most limit into out (limit 0: none, only
@@ -128,6 +130,23 @@ struct api_change {
 enum sh_status api_changes_after(struct app *app, int64_t after_id, size_t limit,
                                  struct api_change *out, size_t *count, int64_t *newest,
                                  struct sh_error *err);
+
+/* The credential a request authenticates with, as api_handle picks it (a Bearer token wins over
+ * the session cookie), kept by a live stream to check it again while the stream is open. The
+ * secret is the token text or the session id: the holder wipes it (explicit_bzero) when done. */
+struct api_credential {
+  bool token;      /* an API token; else a session id */
+  char secret[96]; /* "" when the request carried neither or a malformed one */
+};
+
+/* Fills out from the request's Authorization header and session cookie (either may be NULL). */
+void api_credential_of(const char *authorization, const char *cookie_session,
+                       struct api_credential *out);
+
+/* Whether the credential still authenticates its user: false when it is refused (signed out,
+ * expired, revoked, the user deactivated or the password changed); true also when the database
+ * could not be asked (the caller asks again later rather than cut everybody off). */
+bool api_credential_valid(struct app *app, const struct api_credential *cred);
 
 /* Records a finished request for /metrics. route is NULL when no route matched. */
 void api_metrics_observe(const struct api_route *route, int status, int64_t duration_usec);

@@ -20,6 +20,16 @@ void api_events_get(struct api_request *req, struct api_response *resp) {
   resp->event_stream = true;
 }
 
+/* Audit rows after which a session or token may no longer be valid: a sign-in (it deletes the
+ * session the browser sent), a sign-out, a change of a user (deactivated, new password: their
+ * sessions are deleted) and a token's revocation. A failed sign-in ends nothing. */
+static bool action_ends_access(const char *entity, const char *action) {
+  if (strcmp(entity, "token") == 0)
+    return strcmp(action, "create") != 0;
+  return strcmp(entity, "user") == 0 && strcmp(action, "login_failed") != 0 &&
+         strcmp(action, "create") != 0;
+}
+
 /* A sign-in or sign-out writes an audit row but changes nothing a page shows. */
 static bool action_shown(const char *action) {
   return strcmp(action, "login") != 0 && strcmp(action, "login_failed") != 0 &&
@@ -38,6 +48,7 @@ enum sh_status api_changes_after(struct app *app, int64_t after_id, size_t limit
     out[i].id = marks[i].id;
     snprintf(out[i].entity, sizeof out[i].entity, "%s", marks[i].entity);
     out[i].shown = action_shown(marks[i].action);
+    out[i].ends_access = action_ends_access(marks[i].entity, marks[i].action);
   }
   *count = rc == SH_OK ? n : 0;
   free(marks);

@@ -1,6 +1,6 @@
 /* handle.c — running a matched route: who is calling (session cookie or Bearer token), CSRF
  * for cookie-authenticated changes, the role × action check, then the handler; and the one
- * error shape of the API. */
+ * error shape of the API. Also the credential check a live stream repeats while it is open. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +93,29 @@ static enum sh_status authenticate(struct api_request *req, struct sh_error *err
       (!req->csrf_token || !secret_equal(req->csrf_token, req->actor.csrf_token)))
     rc = sh_fail(err, SH_ERR_FORBIDDEN, "csrf_failed", NULL, NULL);
   return rc;
+}
+
+/* The same precedence as authenticate: a Bearer token wins over the cookie. */
+void api_credential_of(const char *authorization, const char *cookie_session,
+                       struct api_credential *out) {
+  memset(out, 0, sizeof *out);
+  if (authorization) {
+    out->token = true;
+    if (strncmp(authorization, "Bearer ", 7) == 0)
+      snprintf(out->secret, sizeof out->secret, "%s", authorization + 7);
+  } else if (cookie_session) {
+    snprintf(out->secret, sizeof out->secret, "%s", cookie_session);
+  }
+}
+
+bool api_credential_valid(struct app *app, const struct api_credential *cred) {
+  struct sh_error err;
+  sh_error_clear(&err);
+  if (!cred->secret[0])
+    return false;
+  enum sh_status rc =
+      cred->token ? token_check(app, cred->secret, &err) : session_check(app, cred->secret, &err);
+  return rc != SH_ERR_UNAUTHENTICATED;
 }
 
 size_t api_route_max_body(const struct api_route *route) {

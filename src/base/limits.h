@@ -49,7 +49,10 @@
 /* Concurrent connections, and per client address. */
 #define SH_MAX_CONNECTIONS 1024
 #define SH_MAX_CONNECTIONS_PER_IP 256
-/* Seconds a connection may sit idle (a slow client cannot hold a connection slot forever). */
+/* Seconds a connection may sit idle, and the most a request's headers may take to arrive from
+ * the connection opening or the previous answer (http/server.c): a slow client — one sending
+ * its headers a byte at a time included — cannot hold a connection slot for ever. The tests
+ * shorten it with SHOUHOU_HTTP_IDLE_SECONDS. */
 #define SH_CONNECTION_IDLE_SECONDS 30
 /* Open live-update streams (GET /api/v1/events): each holds a connection for up to five
  * minutes, so they are bounded well below SH_MAX_CONNECTIONS; past this the server answers
@@ -58,5 +61,10 @@
 /* A username and a password, in bytes (argon2id hashes any length; this bounds the work). */
 #define SH_MAX_USERNAME_BYTES 64
 #define SH_MAX_PASSWORD_BYTES 256
+/* Password checks (argon2id, 64 MiB and ~0.1 s of a core each) under way at once, and how
+ * long a sign-in waits for one before it is answered 503 (try again): a flood of sign-ins
+ * holds at most 4 × 64 MiB and four cores, and soon gives its handler threads back. */
+#define SH_MAX_PASSWORD_CHECKS 4
+#define SH_PASSWORD_CHECK_WAIT_MS 1000
 
 #endif

@@ -1,11 +1,14 @@
 /* session.c — sign-in, sessions and API tokens (see session.h). */
 #include "session.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../base/limits.h"
 #include "../base/timefmt.h"
 #include "../rules/throttle.h"
 #include "audit.h"
@@ -21,6 +24,48 @@ static char dummy_hash[SECRET_PWHASH_LEN];
 static void make_dummy_hash(void) {
   if (secret_password_hash("not a password of anybody", dummy_hash) != SH_OK)
     dummy_hash[0] = '\0';
+}
+
+/* Password checks under way at once (base/limits.h). argon2id holds 64 MiB and a core for
+ * ~0.1 s: unbounded, a flood of sign-ins had every handler thread hashing at once (48 at once
+ * took the server to 1.6 GB) and no thread left for anybody else. */
+static pthread_once_t checks_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t checks_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t checks_free;
+static int checks_running;
+
+static void checks_init(void) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&checks_free, &attr);
+  pthread_condattr_destroy(&attr);
+}
+
+/* Takes a password-check slot, waiting up to SH_PASSWORD_CHECK_WAIT_MS; false if none freed. */
+static bool check_slot_take(void) {
+  pthread_once(&checks_once, checks_init);
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_nsec += (long)SH_PASSWORD_CHECK_WAIT_MS * 1000000L;
+  until.tv_sec += until.tv_nsec / 1000000000L;
+  until.tv_nsec %= 1000000000L;
+  pthread_mutex_lock(&checks_mu);
+  int rc = 0;
+  while (checks_running >= SH_MAX_PASSWORD_CHECKS && rc != ETIMEDOUT)
+    rc = pthread_cond_timedwait(&checks_free, &checks_mu, &until);
+  bool taken = checks_running < SH_MAX_PASSWORD_CHECKS;
+  if (taken)
+    checks_running++;
+  pthread_mutex_unlock(&checks_mu);
+  return taken;
+}
+
+static void check_slot_give(void) {
+  pthread_mutex_lock(&checks_mu);
+  checks_running--;
+  pthread_cond_signal(&checks_free);
+  pthread_mutex_unlock(&checks_mu);
 }
 
 void actor_from_user(const struct user_record *u, struct actor *out) {
@@ -175,6 +220,7 @@ enum sh_status session_login(struct app *app, const char *username, const char *
                              struct login_result *out, struct sh_error *err) {
   struct login_attempt a = {
       .username = username, .address = address, .old_session_id = old_session_id, .result = out};
+  bool slot = false;
   enum sh_status rc = store_write(app->store, login_reserve, &a, err);
   if (rc != SH_OK)
     goto out;
@@ -184,12 +230,21 @@ enum sh_status session_login(struct app *app, const char *username, const char *
       err->retry_after = (int)(a.wait > 86400 ? 86400 : a.wait);
     goto out;
   }
+  /* An attempt that finds no password-check slot is answered 503 (try again) and stays
+   * counted as a failure: waiting for a slot must not buy a guess more checks. */
+  slot = check_slot_take();
+  if (!slot) {
+    rc = sh_fail(err, SH_ERR_UNAVAILABLE, "unavailable", NULL, NULL);
+    goto out;
+  }
   /* Verify outside any unit. An unknown user still costs one hash, so timing does not tell
    * which usernames exist. */
   pthread_once(&dummy_once, make_dummy_hash);
   bool ok = secret_password_verify(
       a.user && a.user->password_hash ? a.user->password_hash : dummy_hash, password);
   ok = ok && a.user && a.user->active && a.user->password_hash;
+  check_slot_give();
+  slot = false;
   a.success = ok;
   if (ok) {
     memset(out, 0, sizeof *out);
@@ -202,6 +257,8 @@ enum sh_status session_login(struct app *app, const char *username, const char *
   if (rc == SH_OK && !ok)
     rc = sh_fail(err, SH_ERR_UNAUTHENTICATED, "invalid_credentials", NULL, NULL);
 out:
+  if (slot)
+    check_slot_give();
   user_record_free(a.user);
   return rc;
 }
@@ -334,6 +391,26 @@ enum sh_status token_resolve(struct app *app, const char *token, const char *add
     store_write(app->store, token_touch_unit, &a, &ignored); /* best effort */
   }
   return SH_OK;
+}
+
+enum sh_status session_check(struct app *app, const char *session_id, struct sh_error *err) {
+  char hash[SECRET_HASH_LEN + 1];
+  struct actor actor;
+  if (!session_id || strlen(session_id) != SECRET_TOKEN_LEN)
+    return sh_fail(err, SH_ERR_UNAUTHENTICATED, "unauthenticated", NULL, NULL);
+  secret_hash(session_id, hash);
+  struct resolve_arg a = {.hash = hash, .actor = &actor};
+  return store_read(app->store, session_read, &a, err);
+}
+
+enum sh_status token_check(struct app *app, const char *token, struct sh_error *err) {
+  char hash[SECRET_HASH_LEN + 1];
+  struct actor actor;
+  if (!token || strlen(token) != TOKEN_TEXT_LEN || strncmp(token, TOKEN_PREFIX, 4) != 0)
+    return sh_fail(err, SH_ERR_UNAUTHENTICATED, "invalid_token", NULL, NULL);
+  secret_hash(token, hash);
+  struct resolve_arg a = {.hash = hash, .actor = &actor, .is_token = true};
+  return store_read(app->store, token_read, &a, err);
 }
 
 struct token_create_arg {

@@ -45,6 +45,13 @@ enum sh_status session_logout(struct app *app, const struct actor *actor, const 
 enum sh_status token_resolve(struct app *app, const char *token, const char *address,
                              struct actor *out, struct sh_error *err);
 
+/* Whether a session id or a token still authenticates, as session_resolve and token_resolve
+ * answer (SH_OK, or 401 with their codes), but read-only: the last use is not touched. For a
+ * live stream's repeated check (http/events.c via api/), which is no activity of the user and
+ * must not cost a write per stream. */
+enum sh_status session_check(struct app *app, const char *session_id, struct sh_error *err);
+enum sh_status token_check(struct app *app, const char *token, struct sh_error *err);
+
 /* Makes a token for username (command line; audited as "cli"). out gets the token text,
  * shown once. */
 enum sh_status token_create(struct app *app, const char *username, const char *name,

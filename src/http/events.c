@@ -13,6 +13,16 @@
  * invisible to libmicrohttpd — it would not notice the client leave — so the watcher polls
  * the sockets of suspended streams for a hang-up once a second and lets those close.
  *
+ * Revocation: each stream keeps the credential it was opened with (the token or the session id)
+ * and the watcher asks again whether it still authenticates — for every stream after an audit
+ * row that may end access (a sign-in or sign-out, a user changed, a token revoked; on any node,
+ * since the audit table is shared), and for each stream every EVENTS_CHECK_MS besides (idle
+ * expiry, changes made behind the API's back). A refused stream ends before the tick's change
+ * event goes out: a signed-out session, a revoked token, a deactivated user or a changed
+ * password stops getting events within about a second, not at the end of the stream's
+ * lifetime. The checks run on the watcher thread outside the mutex; a stream is found again by
+ * its serial number, since it may have been freed meanwhile.
+ *
  * The audit cursor: on PostgreSQL ids come from a sequence and transactions commit out of
  * order, so id 41 may appear after 42 was read. The watcher reads every row above `floor`
  * (each id at most once is announced), moves floor over the ids it has read without a gap,
@@ -41,6 +51,9 @@
 #define EVENTS_LIFETIME_MS (300 * 1000)
 #define EVENTS_GAP_MS 5000
 #define EVENTS_RETRY_MS 3000
+/* Each stream's credential is checked at least this often even without an audit row that ends
+ * access (a session's idle expiry writes none). */
+#define EVENTS_CHECK_MS (30 * 1000)
 /* Audit rows read per poll; more than that in one second is a burst: the cursor jumps. */
 #define EVENTS_BATCH 512
 /* Distinct entity names in one change event. */
@@ -53,13 +66,15 @@ struct stream {
   struct events *ev;
   struct MHD_Connection *conn;
   struct stream *prev, *next;
-  int fd;         /* the client's socket, polled for a hang-up while suspended */
-  bool suspended; /* its reader suspended the connection: resume to send */
-  bool hello;     /* the hello was queued */
-  bool ending;    /* send what is queued, then end (lifetime over, server stopping) */
-  bool gone;      /* the client hung up: end without more ado */
-  bool broken;    /* the client fell behind: close with an error */
-  int64_t deadline_ms, ping_ms;
+  int fd;          /* the client's socket, polled for a hang-up while suspended */
+  bool suspended;  /* its reader suspended the connection: resume to send */
+  bool hello;      /* the hello was queued */
+  bool ending;     /* send what is queued, then end (lifetime over, server stopping) */
+  bool gone;       /* the client hung up: end without more ado */
+  bool broken;     /* the client fell behind: close with an error */
+  uint64_t serial; /* unique while the hub lives: finds the stream again after a check */
+  struct api_credential credential; /* what it was opened with; wiped when freed */
+  int64_t deadline_ms, ping_ms, check_ms;
   size_t len, sent;
   char out[EVENTS_OUT_BYTES];
 };
@@ -74,7 +89,8 @@ struct events {
   bool ready; /* the watcher has its cursor: a new stream's hello can go at once */
   struct stream *head;
   int count;
-  uint64_t seq; /* change events sent by this server */
+  uint64_t seq;     /* change events sent by this server */
+  uint64_t serials; /* the last stream serial given out */
   int ping_interval_ms, lifetime_ms;
   /* The watcher's own (no lock): the audit cursor. */
   int64_t floor;
@@ -84,6 +100,12 @@ struct events {
   bool db_failing;
   struct api_change marks[EVENTS_BATCH];
   struct MHD_Connection *resume[SH_MAX_EVENT_STREAMS];
+  /* Credentials being checked, copied out under the mutex (the watcher's own). */
+  struct check {
+    uint64_t serial;
+    struct api_credential credential;
+    bool valid;
+  } checks[SH_MAX_EVENT_STREAMS];
 };
 
 static int64_t now_ms(void) {
@@ -162,6 +184,7 @@ static void stream_free(void *cls) {
   ev->count--;
   pthread_cond_broadcast(&ev->freed);
   pthread_mutex_unlock(&ev->mu);
+  explicit_bzero(&s->credential, sizeof s->credential);
   free(s);
 }
 
@@ -177,18 +200,27 @@ struct MHD_Response *events_open(struct events *ev, struct MHD_Connection *conn,
   const union MHD_ConnectionInfo *info =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
   s->fd = info ? info->connect_fd : -1;
+  /* The request was authenticated by api_handle just now, with these same values. */
+  api_credential_of(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
+                    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "shouhou_session"),
+                    &s->credential);
   pthread_mutex_lock(&ev->mu);
   *why = ev->stopping                        ? EVENTS_STOPPING
          : ev->count >= SH_MAX_EVENT_STREAMS ? EVENTS_FULL
                                              : EVENTS_OK;
   if (*why != EVENTS_OK) {
     pthread_mutex_unlock(&ev->mu);
+    explicit_bzero(&s->credential, sizeof s->credential);
     free(s);
     return NULL;
   }
   int64_t now = now_ms();
+  s->serial = ++ev->serials;
   s->deadline_ms = now + ev->lifetime_ms;
   s->ping_ms = now + ev->ping_interval_ms;
+  /* Checked at the watcher's next tick: a sign-out that committed while this request was
+   * being answered may have been read before the stream was listed. */
+  s->check_ms = now;
   /* The hello promises that every change committed after it is reported: it waits for the
    * watcher to hold a cursor (it has none while no stream is open). */
   if (ev->ready)
@@ -240,7 +272,7 @@ static void names_add(struct names *set, const char *name) {
 
 /* Reads the audit rows after the cursor into names. False when the database failed (the
  * watcher tries again in a second; the streams stay open). */
-static bool poll_audit(struct events *ev, bool init, struct names *names) {
+static bool poll_audit(struct events *ev, bool init, struct names *names, bool *ends_access) {
   struct api_change *marks = ev->marks;
   size_t n = 0;
   int64_t newest = 0;
@@ -270,6 +302,8 @@ static bool poll_audit(struct events *ev, bool init, struct names *names) {
     bool known = old < ev->nseen && ev->seen[old] == marks[i].id;
     if (!known && marks[i].shown && name_ok(marks[i].entity))
       names_add(names, marks[i].entity);
+    if (!known && marks[i].ends_access)
+      *ends_access = true;
   }
   if (n == EVENTS_BATCH) {
     ev->floor = marks[n - 1].id; /* a burst: take it as read, gaps and all */
@@ -354,10 +388,43 @@ static void fan_out(struct events *ev, const struct names *names, bool init_done
       s->ping_ms = now + ev->ping_interval_ms;
       send = true;
     }
-    if (send || s->broken)
+    if (send || s->broken || s->ending)
       wake(s, resume, nresume);
   }
   find_gone(ev, resume, nresume);
+}
+
+/* Copies out the credentials to check (under the mutex): every stream's when all is set, else
+ * those whose periodic check is due. Returns how many. */
+static size_t checks_due(struct events *ev, bool all) {
+  size_t n = 0;
+  int64_t now = now_ms();
+  for (struct stream *s = ev->head; s && n < SH_MAX_EVENT_STREAMS; s = s->next) {
+    if (s->ending || s->gone || s->broken || (!all && now < s->check_ms))
+      continue;
+    s->check_ms = now + EVENTS_CHECK_MS;
+    ev->checks[n].serial = s->serial;
+    ev->checks[n].credential = s->credential;
+    ev->checks[n].valid = true;
+    n++;
+  }
+  return n;
+}
+
+/* Ends the streams whose credential was refused (under the mutex): they send what is queued
+ * and nothing more. */
+static void end_refused(struct events *ev, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (ev->checks[i].valid)
+      continue;
+    for (struct stream *s = ev->head; s; s = s->next)
+      if (s->serial == ev->checks[i].serial) {
+        s->ending = true;
+        break;
+      }
+  }
+  for (size_t i = 0; i < n; i++)
+    explicit_bzero(&ev->checks[i].credential, sizeof ev->checks[i].credential);
 }
 
 static void wait_ms(struct events *ev, int ms) {
@@ -388,8 +455,15 @@ static void *watch(void *arg) {
     bool init = !ev->ready;
     pthread_mutex_unlock(&ev->mu);
     struct names names = {.n = 0};
-    bool ok = poll_audit(ev, init, &names);
+    bool ends_access = false;
+    bool ok = poll_audit(ev, init, &names, &ends_access);
     pthread_mutex_lock(&ev->mu);
+    size_t nchecks = checks_due(ev, ends_access);
+    pthread_mutex_unlock(&ev->mu);
+    for (size_t i = 0; i < nchecks; i++)
+      ev->checks[i].valid = api_credential_valid(ev->app, &ev->checks[i].credential);
+    pthread_mutex_lock(&ev->mu);
+    end_refused(ev, nchecks);
     if (ev->stopping)
       break;
     if (init && ok)

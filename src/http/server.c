@@ -9,7 +9,10 @@
  * and the next call queues the response — never on the first call, so keep-alive works
  * (DESIGN.md pitfall). The completion callback writes the log line, counts the metrics and
  * frees the state. Limits: connections in total and per address, idle timeout, memory per
- * connection (which bounds headers), all from base/limits.h.
+ * connection (which bounds headers), all from base/limits.h — and, since libmicrohttpd's idle
+ * timeout restarts at every byte, a header deadline of our own (watch_headers): a request's
+ * headers must all arrive within the idle timeout of the connection opening or of the
+ * previous answer, or the connection is cut (slowloris).
  *
  * Two kinds of answer leave the route table: a path outside /api/ and /metrics is a web file
  * (static.c, answered in libmicrohttpd's thread on the final call — an open and an fstat);
@@ -22,9 +25,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "../api/api.h"
@@ -37,18 +42,34 @@
 #include "router.h"
 #include "static.h"
 
+struct conn_state;
+
 struct server {
   struct app *app;
   struct MHD_Daemon *daemon;
   struct pool *pool;
   struct events *events;
   char web_dir[4096];
+  int64_t idle_usec; /* the idle timeout, also the header deadline (base/limits.h) */
+  /* The header deadline (watch_headers): every open connection, under mu. */
+  pthread_mutex_t mu;
+  pthread_cond_t wake;
+  struct conn_state *conns;
+  bool stopping;
+  bool watching; /* the watcher thread runs */
+  pthread_t watcher;
 };
 
 /* Per connection (libmicrohttpd's socket context): what the unescape hook saw while the
- * current request's target was decoded. */
+ * current request's target was decoded, and what the header deadline needs. */
 struct conn_state {
-  bool nul; /* a %00 was decoded in the path or the query */
+  bool nul;                       /* a %00 was decoded in the path or the query */
+  struct conn_state *prev, *next; /* in server.conns, under server.mu */
+  int fd;                         /* the socket (never closed by us: shut down at most) */
+  bool busy;                      /* a request's headers are in: it is read, handled, answered */
+  bool cut;                       /* the watcher shut the socket down */
+  int64_t waiting_since;          /* monotonic µs: opened, or its last answer was sent */
+  char address[INET6_ADDRSTRLEN]; /* the client, for the log line of a cut */
 };
 
 enum request_state { RECEIVING, DISPATCHED, ANSWERED };
@@ -77,6 +98,62 @@ static int64_t now_usec(void) {
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The idle timeout and header deadline in seconds: SH_CONNECTION_IDLE_SECONDS, or
+ * SHOUHOU_HTTP_IDLE_SECONDS (1 to 3600), which the tests set to shorten it. */
+static int idle_seconds(void) {
+  const char *v = getenv("SHOUHOU_HTTP_IDLE_SECONDS");
+  if (!v || !*v)
+    return SH_CONNECTION_IDLE_SECONDS;
+  char *end = NULL;
+  long seconds = strtol(v, &end, 10);
+  return *end || seconds < 1 || seconds > 3600 ? SH_CONNECTION_IDLE_SECONDS : (int)seconds;
+}
+
+static struct conn_state *conn_state_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* Notes whether the connection has a request under way; while it has none, its header
+ * deadline runs from now. */
+static void watch_busy(struct server *s, struct conn_state *cs, bool busy) {
+  if (!cs)
+    return;
+  pthread_mutex_lock(&s->mu);
+  cs->busy = busy;
+  cs->waiting_since = now_usec();
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* The header deadline. libmicrohttpd's idle timeout restarts with every byte received, so a
+ * client sending a request's headers a byte at a time (slowloris) would hold its connection
+ * for ever. Once a second this thread shuts down the socket of every connection that has had
+ * no request under way for longer than the idle timeout — its headers have not all arrived
+ * since it opened or since its last answer was sent — and libmicrohttpd closes it as if the
+ * client had hung up. Only libmicrohttpd closes the socket, after NOTIFY_CLOSED took it off
+ * the list under mu: the descriptor shut down here is always this connection's. */
+static void *watch_headers(void *arg) {
+  struct server *s = arg;
+  pthread_mutex_lock(&s->mu);
+  while (!s->stopping) {
+    int64_t now = now_usec();
+    for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
+      if (cs->busy || cs->cut || now - cs->waiting_since <= s->idle_usec)
+        continue;
+      cs->cut = true;
+      shutdown(cs->fd, SHUT_RDWR);
+      sh_log(LOG_PRIO_INFO, "msg=request_header_timeout address=%s", cs->address);
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += 1;
+    pthread_cond_timedwait(&s->wake, &s->mu, &until);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *value) {
   (void)kind;
@@ -84,6 +161,21 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
   if (strcasecmp(key, "Content-Length") == 0)
     (*(int *)cls)++;
   return MHD_YES;
+}
+
+enum api_lang server_lang(const char *accept_language) {
+  return accept_language && strncasecmp(accept_language, "en", 2) == 0 ? API_LANG_EN : API_LANG_ZH;
+}
+
+enum server_framing server_body_framing(int lengths, const char *length, bool chunked,
+                                        size_t max_body, unsigned long long *declared) {
+  *declared = 0;
+  /* Two lengths, or a length beside chunked encoding, let a proxy and this server disagree
+   * on where the request ends (request smuggling; RFC 9112 §6.3). */
+  if (lengths > 1 || (lengths == 1 && chunked))
+    return SERVER_FRAMING_BAD;
+  *declared = length ? strtoull(length, NULL, 10) : 0;
+  return *declared > max_body ? SERVER_FRAMING_TOO_LARGE : SERVER_FRAMING_OK;
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -229,8 +321,7 @@ static void fill_request(struct request *r, const char *url) {
   a->csrf_token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
   a->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
   a->cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "shouhou_session");
-  const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-  a->lang = lang && strncasecmp(lang, "en", 2) == 0 ? API_LANG_EN : API_LANG_ZH;
+  a->lang = server_lang(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"));
   const union MHD_ConnectionInfo *info =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   snprintf(r->address, sizeof r->address, "unknown");
@@ -280,6 +371,7 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
   r->path_bad = strlen(url) >= sizeof r->path || (cs && cs->nul && !r->api.query_nul);
   if (cs)
     cs->nul = false;
+  watch_busy(s, cs, true);
   r->is_static = static_handles(r->path);
   if (r->is_static)
     r->api.route_pattern = "static";
@@ -294,14 +386,13 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
   buf_init(&r->body, max_body);
   int lengths = 0;
   MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &lengths);
-  /* Two lengths, or a length beside chunked encoding, let a proxy and this server disagree
-   * on where the request ends (request smuggling; RFC 9112 §6.3). */
-  if (lengths > 1 ||
-      (lengths == 1 && MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding")))
-    return send_error(r, SH_ERR_MALFORMED, "bad_request");
   const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-  unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
-  if (declared > max_body) {
+  bool chunked = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+  unsigned long long declared = 0;
+  enum server_framing framing = server_body_framing(lengths, length, chunked, max_body, &declared);
+  if (framing == SERVER_FRAMING_BAD)
+    return send_error(r, SH_ERR_MALFORMED, "bad_request");
+  if (framing == SERVER_FRAMING_TOO_LARGE) {
     /* Too large. A client that asked "Expect: 100-continue" has not sent the body: answer at
      * once. Any other client is sending it right now and, were we to answer and close, would
      * see a reset instead of the 413 (a browser upload would show "connection failed"): read
@@ -368,8 +459,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode code) {
-  (void)cls;
-  (void)conn;
+  watch_busy(cls, conn_state_of(conn), false);
   struct request *r = *req_cls;
   if (!r)
     return;
@@ -406,14 +496,43 @@ static void on_log(void *cls, const char *fmt, va_list ap) {
   sh_log(LOG_PRIO_WARNING, "msg=http_library error=%s", quoted);
 }
 
+/* A connection opens (its state joins the header deadline's list) or closes (leaves it). */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
-  (void)cls;
-  (void)conn;
+  struct server *s = cls;
+  struct conn_state *cs = *socket_context;
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-    *socket_context = sh_calloc(1, sizeof(struct conn_state));
-  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-    free(*socket_context);
+    cs = sh_calloc(1, sizeof *cs);
+    *socket_context = cs;
+    if (!cs)
+      return;
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *peer =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    cs->fd = fd ? fd->connect_fd : -1;
+    snprintf(cs->address, sizeof cs->address, "unknown");
+    if (peer && peer->client_addr && peer->client_addr->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)peer->client_addr)->sin_addr, cs->address,
+                sizeof cs->address);
+    pthread_mutex_lock(&s->mu);
+    cs->busy = cs->fd < 0; /* nothing to shut down: never watched */
+    cs->waiting_since = now_usec();
+    cs->next = s->conns;
+    if (s->conns)
+      s->conns->prev = cs;
+    s->conns = cs;
+    pthread_mutex_unlock(&s->mu);
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && cs) {
+    pthread_mutex_lock(&s->mu);
+    if (cs->prev)
+      cs->prev->next = cs->next;
+    else
+      s->conns = cs->next;
+    if (cs->next)
+      cs->next->prev = cs->prev;
+    pthread_mutex_unlock(&s->mu);
+    free(cs);
     *socket_context = NULL;
   }
 }
@@ -459,6 +578,14 @@ enum sh_status server_start(struct app *app, const struct server_options *o, str
     free(s);
     return sh_fail(err, SH_ERR_INVALID, "invalid_listen_address", "listen", o->listen);
   }
+  int idle = idle_seconds();
+  s->idle_usec = (int64_t)idle * 1000000;
+  pthread_condattr_t clock;
+  pthread_condattr_init(&clock);
+  pthread_condattr_setclock(&clock, CLOCK_MONOTONIC);
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->wake, &clock);
+  pthread_condattr_destroy(&clock);
   s->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
           MHD_USE_ERROR_LOG,
@@ -467,16 +594,22 @@ enum sh_status server_start(struct app *app, const struct server_options *o, str
       MHD_OPTION_EXTERNAL_LOGGER, on_log, s, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->io_threads > 0 ? o->io_threads : 2),
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)SH_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-      (unsigned)SH_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)SH_CONNECTION_IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
-      MHD_OPTION_END);
+      (unsigned)SH_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SH_MAX_HEADER_BYTES, MHD_OPTION_NOTIFY_COMPLETED,
+      on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK,
+      unescape, s, MHD_OPTION_END);
   if (!s->daemon) {
     pool_stop(s->pool);
     events_free(s->events);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->mu);
     free(s);
     return sh_fail(err, SH_ERR_UNAVAILABLE, "listen_failed", "port", NULL);
+  }
+  s->watching = pthread_create(&s->watcher, NULL, watch_headers, s) == 0;
+  if (!s->watching) {
+    server_stop(s);
+    return sh_fail(err, SH_ERR_INTERNAL, "thread_create_failed", NULL, NULL);
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   *bound_port = info ? info->port : o->port;
@@ -495,7 +628,16 @@ void server_stop(struct server *s) {
   events_end_all(s->events, 0);
   pool_stop(s->pool);
   events_end_all(s->events, 2000);
-  MHD_stop_daemon(s->daemon);
+  if (s->watching) {
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->watcher, NULL);
+  }
+  MHD_stop_daemon(s->daemon); /* closing the connections still takes mu (on_connection) */
   events_free(s->events);
+  pthread_cond_destroy(&s->wake);
+  pthread_mutex_destroy(&s->mu);
   free(s);
 }

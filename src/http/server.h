@@ -5,7 +5,9 @@
 #define SHOUHOU_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "../api/api.h"
 #include "../base/status.h"
 struct app; /* the application object of domain/app.h, passed through to api/ */
 
@@ -24,5 +26,17 @@ enum sh_status server_start(struct app *app, const struct server_options *option
                             struct server **out, int *bound_port, struct sh_error *err);
 /* Stops accepting, finishes the requests under way, frees everything. NULL is fine. */
 void server_stop(struct server *server);
+
+/* The header decisions of a request's first call, as pure functions (tests/fuzz/fuzz_headers.c).
+ * server_lang: the answer's language from Accept-Language (English when it starts with
+ * "en", any case; else Chinese). server_body_framing: lengths is how many Content-Length
+ * headers came, length the value of one (NULL: none), chunked whether Transfer-Encoding came;
+ * two lengths, or a length beside chunked encoding, are SERVER_FRAMING_BAD (a 400: request
+ * smuggling, RFC 9112 §6.3), a declared length over max_body SERVER_FRAMING_TOO_LARGE (a 413);
+ * *declared gets the declared length (strtoull's reading, 0 when none or BAD). */
+enum server_framing { SERVER_FRAMING_OK, SERVER_FRAMING_BAD, SERVER_FRAMING_TOO_LARGE };
+enum api_lang server_lang(const char *accept_language);
+enum server_framing server_body_framing(int lengths, const char *length, bool chunked,
+                                        size_t max_body, unsigned long long *declared);
 
 #endif
