@@ -8,6 +8,32 @@
 #include "timefmt.h"
 #include "utf8.h"
 
+/* The key whose string token ends just before byte end of body (a duplicate key jansson did
+ * not quote), decoded, into out (cut on a character boundary); "" if there is none. Inside a
+ * JSON string every quote is escaped, so the token starts at the first quote before its last
+ * that has an even number of backslashes before it. */
+static void duplicate_key_at(const char *body, size_t len, size_t end, char *out, size_t size) {
+  out[0] = '\0';
+  if (end < 2 || end > len || body[end - 1] != '"')
+    return;
+  size_t start = end - 1;
+  while (start-- > 0) {
+    size_t slashes = 0;
+    while (slashes < start && body[start - 1 - slashes] == '\\')
+      slashes++;
+    if (body[start] == '"' && slashes % 2 == 0)
+      break;
+  }
+  if (start >= end - 1)
+    return;
+  json_error_t jerr;
+  json_t *s = json_loadb(body + start, end - start, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+  const char *text = jsonx_text(s);
+  if (text && snprintf(out, size, "%s", text) >= (int)size)
+    utf8_trim_tail(out);
+  json_decref(s);
+}
+
 enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh_error *err) {
   size_t bad = utf8_invalid_at(body, len);
   if (bad < len) {
@@ -23,7 +49,9 @@ enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh
       json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   if (!root) {
     if (strstr(jerr.text, "duplicate object key")) {
-      /* jansson says: duplicate object key near '"name"' */
+      /* jansson says: duplicate object key near '"name"' — but only for a key of at most 18
+       * bytes; a longer one is read from the body, where the key's token ends at the error's
+       * position (found by fuzz_api). */
       char key[64] = "";
       const char *q = strstr(jerr.text, "'\"");
       if (q) {
@@ -31,6 +59,8 @@ enum sh_status jsonx_parse(const char *body, size_t len, json_t **out, struct sh
         char *end = strstr(key, "\"'");
         if (end)
           *end = '\0';
+      } else {
+        duplicate_key_at(body, len, (size_t)jerr.position, key, sizeof key);
       }
       return sh_fail(err, SH_ERR_MALFORMED, "duplicate_key", key, NULL);
     }

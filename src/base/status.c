@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 int sh_http_status(enum sh_status status) {
   switch (status) {
   case SH_OK:
@@ -73,8 +75,14 @@ enum sh_status sh_fail(struct sh_error *err, enum sh_status status, const char *
   if (err) {
     err->status = status;
     snprintf(err->code, sizeof err->code, "%s", code ? code : sh_strerror(status));
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
-    snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
+    /* A long field or detail is cut on a character boundary: the API answers them as JSON
+     * strings, and a cut character would turn the field into null (found by fuzz_jsonx). */
+    if ((size_t)snprintf(err->field, sizeof err->field, "%s", field ? field : "") >=
+        sizeof err->field)
+      utf8_trim_tail(err->field);
+    if ((size_t)snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "") >=
+        sizeof err->detail)
+      utf8_trim_tail(err->detail);
     err->retry_after = 0;
   }
   return status;

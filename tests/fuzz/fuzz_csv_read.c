@@ -1,11 +1,8 @@
 /* fuzz_csv_read.c — libFuzzer harness for csv_read() (src/export/csv_read.h): any bytes must
  * give either a sheet whose cells are valid UTF-8 with rows in increasing order, or an error
  * with a code; never a crash, a leak or an unbounded allocation.
- * Build and run (DESIGN.md fuzzing):
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -I. -Isrc \
- *     tests/fuzz/fuzz_csv_read.c src/export/csv_read.c src/base/[a-z]*.c \
- *     $(pkg-config --cflags --libs jansson libsodium) -o /tmp/fuzz_csv
- *   /tmp/fuzz_csv -max_total_time=30 CORPUS_DIR */
+ * Built and run by scripts/fuzz.sh (tests/fuzz/meson.build); replayed over its corpus and
+ * regressions by the unit test fuzz_csv_read. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

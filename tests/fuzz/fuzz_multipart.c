@@ -6,13 +6,8 @@
  * Input: the bytes up to the first LF are the Content-Type header value (at most 200 bytes;
  * no LF at all means the usual "multipart/form-data; boundary=B"), the rest is the body.
  * The body is copied into a buffer of exactly its size, so ASan sees any read past it.
- * Build and run (DESIGN.md fuzzing):
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     -D_DEFAULT_SOURCE -I. -Isrc \
- *     tests/fuzz/fuzz_multipart.c src/base/multipart.c src/base/utf8.c src/base/status.c \
- *     src/base/buf.c -o /tmp/fuzz_multipart
- *   /tmp/fuzz_multipart -max_total_time=120 -dict=tests/fuzz/multipart.dict \
- *     CORPUS_DIR tests/fuzz/corpus/multipart */
+ * Built and run by scripts/fuzz.sh (tests/fuzz/meson.build); replayed over its corpus and
+ * regressions by the unit test fuzz_multipart. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,11 +4,8 @@
  * XML of a workbook the harness zips around it (stored, not deflated), so that the fuzzer
  * reaches the XML handlers without having to learn the zip format. Any input must give a
  * sheet with valid UTF-8 cells and increasing rows, or an error with a code.
- * Build and run (DESIGN.md fuzzing):
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -I. -Isrc \
- *     tests/fuzz/fuzz_xlsx_read.c src/export/xlsx_read.c src/export/csv_read.c src/base/[a-z]*.c \
- *     $(pkg-config --cflags --libs libzip expat jansson libsodium) -o /tmp/fuzz_xlsx
- *   /tmp/fuzz_xlsx -max_total_time=30 CORPUS_DIR */
+ * Built and run by scripts/fuzz.sh (tests/fuzz/meson.build); replayed over its corpus and
+ * regressions by the unit test fuzz_xlsx_read. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +37,7 @@ static const char styles[] = "<styleSheet><numFmts><numFmt numFmtId=\"164\" form
                              "</numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/>"
                              "<xf numFmtId=\"22\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>";
 /* Cells that use every shared string and style. */
-static const char sheet[] =
+static const char sheet_xml[] =
     "<worksheet><sheetData><row r=\"1\"><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c>"
     "<c t=\"s\"><v>2</v></c><c t=\"s\"><v>3</v></c><c s=\"1\"><v>46354.5</v></c>"
     "<c s=\"2\"><v>60.5</v></c><c s=\"3\"><v>1</v></c><c s=\"4\"><v>2</v></c>"
@@ -56,7 +53,7 @@ static void *make_workbook(int which, const void *part, size_t n, size_t *len) {
   } entries[] = {
       {"xl/workbook.xml", workbook, sizeof workbook - 1},
       {"xl/_rels/workbook.xml.rels", workbook_rels, sizeof workbook_rels - 1},
-      {"xl/worksheets/s.xml", sheet, sizeof sheet - 1},
+      {"xl/worksheets/s.xml", sheet_xml, sizeof sheet_xml - 1},
       {"xl/strings.xml", strings, sizeof strings - 1},
       {"xl/styles.xml", styles, sizeof styles - 1},
   };

@@ -223,7 +223,7 @@ static size_t read_pauses(const struct cases *c, const char *text,
                           struct sla_interval pauses[MAX_PAUSES]) {
   size_t n = 0;
   for (const char *at = text; strcmp(text, "-") != 0 && *at;) {
-    long long from, to;
+    long long from = 0, to = 0;
     if (n == MAX_PAUSES || sscanf(at, "%lld-%lld", &from, &to) != 2)
       fail_msg("%s line %d: cannot read the pauses %s", c->path, c->lineno, text);
     pauses[n++] = (struct sla_interval){from, to};

@@ -374,7 +374,7 @@ static void reconcile_read_visits(const struct cases *c, char **w, int from, int
     char *f[6];
     int nf = split_fields(w[i], f, 6);
     struct visit_plan_visit *v = &rc->x[rc->nx];
-    long long seq;
+    long long seq = 0;
     if (rc->nx >= RECONCILE_MAX || nf < 4 || nf > 5 || sscanf(f[0], "%lld", &seq) != 1)
       reconcile_bad(c, "a visit");
     const char *flags = nf == 5 ? f[4] : "";
