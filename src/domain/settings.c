@@ -152,6 +152,11 @@ enum sh_status setting_validate(const struct setting_def *def, const char *text,
     ok = !*text || date_valid(text); /* "": cleared again (no date) */
     break;
   case SETTING_TEXT: {
+    /* One line of text like every other string the API takes (jsonx.h JF_MULTILINE): a
+     * control character would hide text on the warranty card and in mail subjects. */
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+      if (*c < 0x20 || *c == 0x7f)
+        return sh_fail(err, SH_ERR_INVALID, "invalid_character", "value", NULL);
     size_t chars = utf8_length(text);
     ok = chars >= (size_t)def->min && chars <= (size_t)def->max && utf8_valid(text, strlen(text));
     if (ok && strcmp(def->key, "sla.escalation_chain") == 0)

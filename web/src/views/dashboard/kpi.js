@@ -6,6 +6,15 @@ import { t } from '@/i18n'
 import { today } from '@/utils/format'
 
 // 979 → "97.9 %", 1000 → "100.0 %", null → "—".
+// ECharts puts what a tooltip formatter returns into the page as HTML: every piece of text in
+// one goes through here first. A complaint category, a region or a project manager's name is
+// data — a category named <img src=x onerror=…> ran its script in the pie's tooltip
+// (issue 7, tests/browser/hostile.test.js).
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+export function escapeHtml(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+}
+
 export function permille(p) {
   if (p === null || p === undefined || !Number.isInteger(p)) return t('dashboard.none')
   const sign = p < 0 ? '-' : ''
