@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing shouhou need on Debian 12, then the npm
 # packages. Safe to run again: it installs only what is missing. With --test it also installs
-# what only the tests need (Debian's Chromium for the browser tests).
+# what only the tests need: Debian's Chromium (browser tests), clang-14 with its libFuzzer
+# runtime (fuzzing), valgrind (memcheck of the unit suite), the sqlite3 shell (integrity
+# checks in the fault tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,7 @@ packages=(
   postgresql postgresql-contrib postgresql-client
   clang-format wrk curl ca-certificates
 )
-[ "${1:-}" = "--test" ] && packages+=(chromium)
+[ "${1:-}" = "--test" ] && packages+=(chromium clang-14 libclang-rt-14-dev valgrind sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,7 +2,10 @@
 # README command 2: runs every test. Installs what is missing, builds the normal and the
 # sanitizer build, starts a throwaway PostgreSQL 15, then runs the unit tests (cmocka) and
 # the API suite (node --test) on SQLite and on PostgreSQL, in both builds, then the browser
-# suite (playwright-core driving Debian's Chromium against the built web UI). Any failure —
+# suite (playwright-core driving Debian's Chromium against the built web UI), and the
+# reliability suites of docs/reliability.md in their CI sizes: the unit tests under valgrind,
+# kill -9 under load and PostgreSQL restart and disk full (tests/fault/), and every fuzzing
+# harness for a few seconds. Any failure —
 # including PostgreSQL failing to start — fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +49,12 @@ for b in build build-asan; do
       node --test --test-concurrency=2 tests/api/ || failed=1
   done
 done
+echo "== unit tests under valgrind memcheck (build)"
+./scripts/valgrind.sh --ci build || failed=1
+echo "== fault tests: kill -9 under load (SQLite, PostgreSQL), PostgreSQL restart, disk full (build)"
+SHOUHOU_BIN="$PWD/build/shouhou" node --test --test-concurrency=1 tests/fault/ || failed=1
+echo "== fuzzing: every harness of tests/fuzz, bounded (build-fuzz, clang-14)"
+./scripts/fuzz.sh || failed=1
 echo "== web UI unit tests (formatting, translations)"
 node --test tests/web/ || failed=1
 echo "== browser tests (build, sqlite)"
