@@ -14,12 +14,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startServer } from './lib/harness.js';
 
-const bin = process.env.SHOUHOU_BIN || new URL('../../build/shouhou', import.meta.url).pathname;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // SH_MAX_CONNECTIONS_PER_IP in src/base/limits.h.
@@ -99,30 +96,6 @@ function rssKiB(server) {
 
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-// A second `serve` on the same database with extra environment variables; stop() resolves
-// with its exit status.
-async function startNode(extraEnv) {
-  const log = join(srv.dir, 'node2.log');
-  const proc = spawn(bin, ['--db', srv.db.url, 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', openSync(log, 'a')], env: { ...process.env, ...srv.env, ...extraEnv },
-  });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal)));
-  const nodePort = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on http:\/\/[\d.]+:(\d+)/);
-      if (m) resolve(Number(m[1]));
-    });
-    exited.then((code) => reject(new Error(`node exited ${code}: ${readFileSync(log, 'utf8')}`)));
-  });
-  return {
-    port: nodePort,
-    log: () => readFileSync(log, 'utf8'),
-    async stop() { if (proc.exitCode === null) proc.kill('SIGTERM'); return exited; },
-  };
-}
-
 async function setSetting(key, value) {
   const list = await srv.req('GET', '/api/v1/settings', { token: admin.token });
   const s = list.body.items.find((i) => i.key === key);
@@ -192,7 +165,7 @@ test('connections that are idle, stopped half-way or trickle their headers are c
   // to 2 s for a second node on the same database. libmicrohttpd's own timeout restarts at
   // every byte: the header deadline (server.c watch_headers) is what cuts a client that keeps
   // sending a byte at a time.
-  const quick = await startNode({ SHOUHOU_HTTP_IDLE_SECONDS: '2' });
+  const quick = await srv.startNode({ SHOUHOU_HTTP_IDLE_SECONDS: '2' });
   const quickPort = quick.port;
   let stopped = false;
   try {

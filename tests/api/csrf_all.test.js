@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './lib/harness.js';
-import { sql } from './lib/sql.js';
+import { tableNames, writeFingerprint } from './lib/sql.js';
 import { makeRecords, upload } from './lib/records.js';
 
 let srv, routes, admin, session, other, records, tables;
@@ -33,22 +33,12 @@ before(async () => {
   other = await login(admin.username, password); // a second session of the same user, its own token
   const qc = srv.user('qc', { regions: ['330000'] });
   records = await makeRecords(srv, token, { region: '330106', tag: '防伪', responsible: qc });
-  tables = srv.db.url.startsWith('sqlite:')
-    ? sql(srv, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'").map((r) => r[0])
-    : sql(srv, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'").map((r) => r[0]);
+  tables = tableNames(srv);
 });
 after(async () => { await srv.stop(); });
 
-// What "nothing written" means: the newest audit row (every change writes one in its unit,
-// DESIGN.md "Audit") and the row count of every table. Sessions and the sign-in throttle are
-// left out (a request touches its session's last_seen_at, at most once a minute), and so are
-// the tokens' last use; the job lease is not taken (the jobs are off in the API suite).
-const untracked = new Set(['sessions', 'login_throttle', 'api_tokens', 'job_leases']);
-function fingerprint() {
-  const counted = tables.filter((t) => !untracked.has(t)).sort();
-  const rows = sql(srv, `SELECT (SELECT coalesce(max(id), 0) FROM audit)${counted.map((t) => `, (SELECT count(*) FROM ${t})`).join('')}`)[0];
-  return Object.fromEntries([['audit max id', rows[0]], ...counted.map((t, i) => [t, rows[i + 1]])]);
-}
+// The newest audit row and every table's row count (lib/sql.js): a refused request writes none of it.
+const fingerprint = () => writeFingerprint(srv, tables);
 
 // The value of each path parameter: a real record's id or key where one exists (so that a
 // request which got past the check would have something to change). A parameter this table does

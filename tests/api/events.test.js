@@ -6,9 +6,7 @@
 // freeing its stream, and a clean stop with streams open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startServer, customerBody } from './lib/harness.js';
 
 const bin = process.env.SHOUHOU_BIN || new URL('../../build/shouhou', import.meta.url).pathname;
@@ -212,31 +210,8 @@ test('at most 200 streams: the next is a 503 with Retry-After; closing them free
   again.close();
 });
 
-// A second node on the same database, as behind nginx (DESIGN.md): stdout gives its port.
-async function startNode(url, env = {}) {
-  const log = join(srv.dir, 'node2.log');
-  const proc = spawn(bin, ['--db', url, 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', openSync(log, 'a')], env: { ...process.env, ...srv.env, ...env },
-  });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal)));
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on http:\/\/[\d.]+:(\d+)/);
-      if (m) resolve(Number(m[1]));
-    });
-    exited.then((code) => reject(new Error(`node exited ${code}: ${readFileSync(log, 'utf8')}`)));
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    log: () => readFileSync(log, 'utf8'),
-    async stop() { proc.kill('SIGTERM'); return exited; },
-  };
-}
-
 test('a change made on another node reaches this node\'s streams (the audit table is the source)', async () => {
-  const other = await startNode(srv.db.url);
+  const other = await srv.startNode();
   try {
     const s = await open(other.base, { Authorization: `Bearer ${admin.token}` });
     assert.equal(s.res.status, 200);
@@ -254,7 +229,7 @@ test('a change made on another node reaches this node\'s streams (the audit tabl
 });
 
 test('pings keep an idle stream alive, and a stream ends after its lifetime (then the browser reconnects)', async () => {
-  const quick = await startNode(srv.db.url, { SHOUHOU_EVENTS_PING_SECONDS: '1', SHOUHOU_EVENTS_LIFETIME_SECONDS: '4' });
+  const quick = await srv.startNode({ SHOUHOU_EVENTS_PING_SECONDS: '1', SHOUHOU_EVENTS_LIFETIME_SECONDS: '4' });
   try {
     const started = Date.now();
     const s = await open(quick.base, { Authorization: `Bearer ${admin.token}` });

@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { startServer } from './lib/harness.js';
-import { sql } from './lib/sql.js';
+import { tableNames, writeFingerprint } from './lib/sql.js';
 import { makeRecords } from './lib/records.js';
 
 // Each resource (the path segment after /api/v1/) that has a route with a path parameter, and
@@ -79,20 +79,12 @@ before(async () => {
   const bound = await srv.req('PATCH', `/api/v1/users/${dealerUser.id}`, { token: adminA.token, body: { dealer_id: records2.ids.dealer, version: got.body.version } });
   assert.equal(bound.status, 200, bound.text);
   customerUser = srv.user('customer', { customerId: records2.ids.customer });
-  tables = srv.db.url.startsWith('sqlite:')
-    ? sql(srv, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'").map((r) => r[0])
-    : sql(srv, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'").map((r) => r[0]);
+  tables = tableNames(srv);
 });
 after(async () => { await srv.stop(); });
 
-// The newest audit row and every table's row count (sessions, the throttle, token use and the
-// job lease aside): a refused request writes none of it.
-const untracked = new Set(['sessions', 'login_throttle', 'api_tokens', 'job_leases']);
-function fingerprint() {
-  const counted = tables.filter((t) => !untracked.has(t)).sort();
-  const rows = sql(srv, `SELECT (SELECT coalesce(max(id), 0) FROM audit)${counted.map((t) => `, (SELECT count(*) FROM ${t})`).join('')}`)[0];
-  return Object.fromEntries([['audit max id', rows[0]], ...counted.map((t, i) => [t, rows[i + 1]])]);
-}
+// The newest audit row and every table's row count (lib/sql.js): a refused request writes none of it.
+const fingerprint = () => writeFingerprint(srv, tables);
 
 const withParams = () => routes.filter((r) => r.path.includes('{'));
 const regional = () => withParams().filter((r) => RESOURCES[resourceOf(r)]?.scope === 'regional');

@@ -22,8 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultServer, makeDatabase, sqliteDatabase } from './lib/server.js';
-import { Journal, customerState } from './lib/journal.js';
-import { Load, rng } from './lib/load.js';
+import { Journal } from './lib/journal.js';
+import { Load, rng, loadUsers, loadCustomers } from './lib/load.js';
 import { reconcile, checkRecords, checkTotal, checkDatabase, sqliteIntegrity } from './lib/verify.js';
 
 const CYCLES = Number(process.env.SHOUHOU_FAULT_CYCLES || 50);
@@ -71,20 +71,9 @@ async function killUnderLoad(driver) {
   const figures = { driver, seed, cycles: 0, inFlightCycles: 0, activeAtKill: 0, startMs: 0, checkMs: 0, checkedPerCycle: 0, loadMs: 0 };
   let passed = false;
   try {
-    const users = {
-      admin: srv.user('admin'),
-      agent: srv.user('agent', { regions: ['330000'] }),
-      dispatcher: srv.user('dispatcher', { regions: ['330000'] }),
-      technician: srv.user('technician', { regions: ['330100'] }),
-    };
+    const users = loadUsers(srv);
     await srv.start();
-    const customers = [];
-    for (let w = 0; w < CLIENTS; w++) {
-      const r = await srv.req('POST', '/api/v1/customers', { token: users.admin.token, body: customerBody(w) });
-      assert.equal(r.status, 201, r.text);
-      journal.customers.set(r.body.id, { id: r.body.id, worker: w, state: customerState(r.body), pending: null });
-      customers.push(r.body.id);
-    }
+    const customers = await loadCustomers(srv, journal, users.admin, CLIENTS, customerBody);
     const load = new Load({ journal, users, customers, clients: CLIENTS, seed });
 
     for (let cycle = 1; cycle <= CYCLES; cycle++) {

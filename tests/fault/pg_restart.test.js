@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultServer, makeDatabase, need } from './lib/server.js';
-import { Journal, customerState } from './lib/journal.js';
-import { Load } from './lib/load.js';
+import { Journal } from './lib/journal.js';
+import { Load, loadUsers, loadCustomers } from './lib/load.js';
 import { pool, reconcile, checkRecords, checkTotal, checkDatabase } from './lib/verify.js';
 
 const ROUNDS = Number(process.env.SHOUHOU_FAULT_PG_ROUNDS || 2);
@@ -97,22 +97,11 @@ test('PostgreSQL killed under load and restarted: clean 503s while down, the app
   let passed = false;
   try {
     assert.ok(postgresRunning(), `the cluster in ${pgDir} is not running`);
-    const users = {
-      admin: srv.user('admin'),
-      agent: srv.user('agent', { regions: ['330000'] }),
-      dispatcher: srv.user('dispatcher', { regions: ['330000'] }),
-      technician: srv.user('technician', { regions: ['330100'] }),
-    };
+    const users = loadUsers(srv);
     await srv.start();
     const appPid = srv.pid;
-    const customers = [];
-    for (let w = 0; w < CLIENTS; w++) {
-      const r = await srv.req('POST', '/api/v1/customers', { token: users.admin.token, body: {
-        name: `重启测试客户${w}号`, kind: 'company', region_code: '330106', address: '文三路90号', phone: '0571-88886666' } });
-      assert.equal(r.status, 201, r.text);
-      journal.customers.set(r.body.id, { id: r.body.id, worker: w, state: customerState(r.body), pending: null });
-      customers.push(r.body.id);
-    }
+    const customers = await loadCustomers(srv, journal, users.admin, CLIENTS, (w) => ({
+      name: `重启测试客户${w}号`, kind: 'company', region_code: '330106', address: '文三路90号', phone: '0571-88886666' }));
     const load = new Load({ journal, users, customers, clients: CLIENTS, seed: 7 });
 
     for (let round = 1; round <= ROUNDS; round++) {

@@ -74,6 +74,33 @@ export class Server {
     return this;
   }
 
+  // A second `serve` on the same database, as a second app node behind nginx (DESIGN.md),
+  // with extra environment variables; stdout gives its port. stop() resolves with its exit
+  // status (or signal).
+  async startNode(env = {}) {
+    const { openSync } = await import('node:fs');
+    const logPath = join(this.dir, `node-${randomBytes(3).toString('hex')}.log`);
+    const proc = spawn(bin, ['--db', this.db.url, 'serve', '--port', '0'], {
+      stdio: ['ignore', 'pipe', openSync(logPath, 'a')], env: { ...process.env, ...this.env, ...env },
+    });
+    const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal)));
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/listening on http:\/\/[\d.]+:(\d+)/);
+        if (m) resolve(Number(m[1]));
+      });
+      exited.then((code) => reject(new Error(`node exited ${code}: ${readFileSync(logPath, 'utf8')}`)));
+    });
+    return {
+      port,
+      base: `http://127.0.0.1:${port}`,
+      log: () => readFileSync(logPath, 'utf8'),
+      async stop() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },
+    };
+  }
+
   log() {
     try { return readFileSync(this.logPath, 'utf8').split('\n').slice(-40).join('\n'); } catch { return ''; }
   }

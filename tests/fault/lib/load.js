@@ -38,7 +38,31 @@
 //     also adds the new record to the journal. A test may send such a write itself:
 //     journal.begin(w.record, w.op, w.after, {body}) before, then ack / inDoubt.
 //   rng(seed) — the seeded generator (mulberry32) the load uses; exported for the tests.
+//   loadUsers(srv) — the four users the load acts as (admin; agent and dispatcher of
+//     330000; technician of 330100), made through srv.user before the server starts.
+//   await loadCustomers(srv, journal, admin, n, bodyOf) — n customers (bodyOf(w) for client
+//     w) made over the API and put in the journal; returns their ids, one per client.
 import { ticketState, customerState, sameState } from './journal.js';
+
+export function loadUsers(srv) {
+  return {
+    admin: srv.user('admin'),
+    agent: srv.user('agent', { regions: ['330000'] }),
+    dispatcher: srv.user('dispatcher', { regions: ['330000'] }),
+    technician: srv.user('technician', { regions: ['330100'] }),
+  };
+}
+
+export async function loadCustomers(srv, journal, admin, n, bodyOf) {
+  const ids = [];
+  for (let w = 0; w < n; w++) {
+    const r = await srv.req('POST', '/api/v1/customers', { token: admin.token, body: bodyOf(w) });
+    if (r.status !== 201) throw new Error(`customer ${w}: ${r.status} ${r.text}`);
+    journal.customers.set(r.body.id, { id: r.body.id, worker: w, state: customerState(r.body), pending: null });
+    ids.push(r.body.id);
+  }
+  return ids;
+}
 
 export function rng(seed) {
   let a = seed >>> 0;
